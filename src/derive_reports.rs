@@ -1,0 +1,175 @@
+//! Annual-report figures: the plan's state on 31 December, the money of the
+//! year, the cooperation share against its target, and what changed since
+//! the previous report.
+
+use crate::derive::{progress_and_counts, round1, round2, state_at, ActionFigures, Rollup, StatusCounts, YearMoney};
+use crate::load::values::{Date, Money, Status};
+use crate::model::Plan;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupState {
+    pub id: String,
+    pub progress: f64,
+    pub status_counts: StatusCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActionState {
+    pub id: String,
+    pub status: Status,
+    pub progress: u8,
+}
+
+/// The plan's state at a date.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Snapshot {
+    pub date: Date,
+    pub progress: f64,
+    pub status_counts: StatusCounts,
+    pub lines: Vec<GroupState>,
+    pub objectives: Vec<GroupState>,
+    pub actions: Vec<ActionState>,
+}
+
+/// An action whose status differs between two snapshots.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Move {
+    pub id: String,
+    pub from: Status,
+    pub to: Status,
+    pub progress_from: u8,
+    pub progress_to: u8,
+}
+
+/// An update of an action, as listed in a report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UpdateRef {
+    pub action: String,
+    pub date: Date,
+    pub note: String,
+    pub status: Option<Status>,
+    pub progress: Option<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Changes {
+    /// Year of the previous report; none for the first report, which is
+    /// compared with the state on 31 December of the year before.
+    pub since: Option<i32>,
+    pub status_changed: Vec<String>,
+    pub moves: Vec<Move>,
+    pub progress_gained: f64,
+    pub executed: Money,
+    pub updates: Vec<UpdateRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportFigures {
+    pub year: i32,
+    pub own_revenue: Option<Money>,
+    pub cooperation_spending: Money,
+    /// True when `cooperation_spending` was not given and is the sum of the actions' executed budgets.
+    pub cooperation_spending_derived: bool,
+    pub cooperation_share_pct: Option<f64>,
+    pub target_pct: Option<f64>,
+    pub target_met: Option<bool>,
+    pub money: YearMoney,
+    pub snapshot: Snapshot,
+    pub changes: Changes,
+}
+
+/// The plan's state on day `d`.
+pub fn snapshot(plan: &Plan, d: Date) -> Snapshot {
+    let states: Vec<(Status, u8)> = plan.actions.iter().map(|a| state_at(a, d)).collect();
+    let group = |pick: &dyn Fn(usize) -> bool| progress_and_counts((0..states.len()).filter(|i| pick(*i)).map(|i| states[i]));
+    let (progress, status_counts) = group(&|_| true);
+    let lines = plan
+        .lines
+        .iter()
+        .map(|l| {
+            let (progress, status_counts) = group(&|i| plan.actions[i].line == l.id);
+            GroupState { id: l.id.clone(), progress, status_counts }
+        })
+        .collect();
+    let objectives = plan
+        .objectives
+        .iter()
+        .map(|o| {
+            let (progress, status_counts) = group(&|i| plan.actions[i].objective == o.id);
+            GroupState { id: o.id.clone(), progress, status_counts }
+        })
+        .collect();
+    let actions = plan
+        .actions
+        .iter()
+        .zip(&states)
+        .map(|(a, (status, progress))| ActionState { id: a.id.clone(), status: *status, progress: *progress })
+        .collect();
+    Snapshot { date: d, progress, status_counts, lines, objectives, actions }
+}
+
+/// Figures of every report, in year order.
+pub fn derive_reports(plan: &Plan, actions: &[ActionFigures], total: &Rollup, target_pct: Option<f64>) -> Vec<ReportFigures> {
+    let mut out: Vec<ReportFigures> = Vec::with_capacity(plan.reports.len());
+    for (i, r) in plan.reports.iter().enumerate() {
+        let snap = snapshot(plan, Date::year_end(r.year));
+        let previous_year = if i == 0 { None } else { Some(plan.reports[i - 1].year) };
+        let before = match i {
+            0 => snapshot(plan, Date::year_end(r.year - 1)),
+            _ => out[i - 1].snapshot.clone(),
+        };
+        let money = total.money.year(r.year);
+        let derived_spending = Money(actions.iter().map(|f| f.money.year(r.year).executed.0).sum());
+        let spending = r.cooperation_spending.unwrap_or(derived_spending);
+        let share = r.own_revenue.filter(|rev| rev.0 > 0).map(|rev| round2(spending.0 as f64 * 100.0 / rev.0 as f64));
+        let target_met = match (share, target_pct) {
+            (Some(s), Some(t)) => Some(s >= t),
+            _ => None,
+        };
+        let moves: Vec<Move> = before
+            .actions
+            .iter()
+            .zip(&snap.actions)
+            .filter(|(b, a)| b.status != a.status)
+            .map(|(b, a)| Move { id: a.id.clone(), from: b.status, to: a.status, progress_from: b.progress, progress_to: a.progress })
+            .collect();
+        let start = Date::year_end(previous_year.unwrap_or(r.year - 1));
+        let mut updates: Vec<UpdateRef> = plan
+            .actions
+            .iter()
+            .flat_map(|a| {
+                a.updates.iter().filter(|u| u.date > start && u.date.year <= r.year).map(|u| UpdateRef {
+                    action: a.id.clone(),
+                    date: u.date,
+                    note: u.note.clone(),
+                    status: u.status,
+                    progress: u.progress.map(|p| p.0),
+                })
+            })
+            .collect();
+        // Date order; same-day updates keep the natural order of the actions.
+        updates.sort_by_key(|u| u.date);
+        let changes = Changes {
+            since: previous_year,
+            status_changed: moves.iter().map(|m| m.id.clone()).collect(),
+            moves,
+            progress_gained: round1(snap.progress - before.progress),
+            executed: money.executed,
+            updates,
+        };
+        out.push(ReportFigures {
+            year: r.year,
+            own_revenue: r.own_revenue,
+            cooperation_spending: spending,
+            cooperation_spending_derived: r.cooperation_spending.is_none(),
+            cooperation_share_pct: share,
+            target_pct,
+            target_met,
+            money,
+            snapshot: snap,
+            changes,
+        });
+    }
+    out
+}

@@ -1,0 +1,102 @@
+//! retiment: a static site generator for public accountability.
+//!
+//! Data flows one way: **load → link & validate → derive → render → write**.
+//! Each stage is a plain function over plain data; only `output` touches the
+//! disk, and only when no stage reported an error.
+
+pub mod config;
+pub mod data;
+pub mod derive;
+pub mod derive_reports;
+pub mod diagnostics;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod model_action;
+pub mod natural;
+pub mod output;
+pub mod render;
+pub mod warnings;
+
+use diagnostics::{Diagnostic, Diagnostics};
+use std::path::{Path, PathBuf};
+
+/// What `build` and `check` are asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub root: PathBuf,
+    /// Overrides `output_dir` of site.toml (relative to the current folder).
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// A site compiled in memory.
+pub struct Compiled {
+    pub config: config::Config,
+    pub plan: model::Plan,
+    pub figures: derive::Figures,
+    pub outputs: Vec<render::Output>,
+    /// Warnings only: a compiled site has no errors.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Load, validate, derive and render without writing anything. Errors come
+/// back all together, sorted by file and position.
+pub fn compile(opts: &Options) -> Result<Compiled, Vec<Diagnostic>> {
+    let root = &opts.root;
+    let config_path = root.join(config::CONFIG_FILE);
+    let text = std::fs::read_to_string(&config_path).map_err(|e| {
+        vec![Diagnostic::error(config::CONFIG_FILE, 0, 0, format!("cannot read site.toml: {e}"))
+            .with_help("run retiment in a site folder (one with site.toml), or pass --root DIR")]
+    })?;
+    let config = config::parse(&text, opts.base_url.as_deref())?;
+
+    let mut diags = Vec::new();
+    let sources = load::load(root, &config, &mut diags);
+    let plan = model::link(sources, &config, opts.drafts, &mut diags);
+    warnings::check(&plan, &mut diags);
+    let figures = derive::derive(&plan, config.accountability.cooperation_target_pct);
+    render::check_bodies(&plan, &mut diags);
+    let mut outputs = if diags.iter().any(Diagnostic::is_error) {
+        // A plan with errors is never rendered, but the theme is still checked,
+        // so that every problem shows up in the same run.
+        render::check_theme(root, &config, &mut diags);
+        Vec::new()
+    } else {
+        render::render(root, &config, &plan, &figures, &mut diags)
+    };
+    let mut all = Diagnostics::new();
+    all.extend(diags);
+    if all.has_errors() {
+        return Err(all.into_sorted());
+    }
+    output::add_manifest(&mut outputs);
+    Ok(Compiled { config, plan, figures, outputs, warnings: all.into_sorted() })
+}
+
+/// Why a build failed.
+#[derive(Debug)]
+pub enum BuildError {
+    /// Content, configuration or theme problems: nothing was written.
+    Content(Vec<Diagnostic>),
+    /// The output folder could not be used or written: the previous site is untouched.
+    Output(String),
+}
+
+/// Compile, then write the output folder atomically.
+pub fn build(opts: &Options) -> Result<(Compiled, PathBuf), BuildError> {
+    let compiled = compile(opts).map_err(BuildError::Content)?;
+    let out = output_dir(opts, &compiled.config);
+    output::check_output_dir(&opts.root, &out).map_err(BuildError::Output)?;
+    output::write_atomically(&out, &compiled.outputs).map_err(|e| BuildError::Output(format!("cannot write {}: {e}", out.display())))?;
+    Ok((compiled, out))
+}
+
+/// The output folder: `--output`, else `output_dir` of site.toml under the root.
+pub fn output_dir(opts: &Options, config: &config::Config) -> PathBuf {
+    match &opts.output {
+        Some(p) => p.clone(),
+        None => Path::new(&opts.root).join(&config.output_dir),
+    }
+}

@@ -1,0 +1,327 @@
+//! Loading `content/`: a sorted walk, each file classified by where it sits,
+//! split into front matter and body, and parsed into its kind's typed struct.
+//! Anything unexpected is an error rather than silently skipped.
+
+pub mod frontmatter;
+pub mod kinds;
+pub mod values;
+
+use crate::config::Config;
+use crate::diagnostics::{line_col, Diagnostic};
+use kinds::*;
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+
+/// The kinds of content file, by folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Index,
+    Line,
+    Objective,
+    Action,
+    Report,
+    Page,
+}
+
+impl Kind {
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Index => "",
+            Kind::Line => "lines",
+            Kind::Objective => "objectives",
+            Kind::Action => "actions",
+            Kind::Report => "reports",
+            Kind::Page => "pages",
+        }
+    }
+    fn from_folder(name: &str) -> Option<Kind> {
+        Some(match name {
+            "lines" => Kind::Line,
+            "objectives" => Kind::Objective,
+            "actions" => Kind::Action,
+            "reports" => Kind::Report,
+            "pages" => Kind::Page,
+            _ => return None,
+        })
+    }
+}
+
+/// One parsed default-language content file.
+#[derive(Debug, Clone)]
+pub struct Source<F> {
+    pub id: String,
+    /// Path from the site root, `/`-separated: `content/actions/1.1.7.md`.
+    pub path: String,
+    pub fm: F,
+    pub positions: frontmatter::Positions,
+    pub body: String,
+    pub body_line: usize,
+}
+
+impl<F> Source<F> {
+    /// Position of a front-matter key, or of the file's first line when the key is absent.
+    pub fn pos(&self, key: &str) -> (usize, usize) {
+        self.positions.get(key).copied().unwrap_or((1, 1))
+    }
+}
+
+/// A translation file: `<stem>.<lang>.md`.
+#[derive(Debug, Clone)]
+pub struct Translation {
+    pub kind: Kind,
+    pub id: String,
+    pub lang: String,
+    pub source: Source<TranslationFm>,
+}
+
+/// Everything under `content/`, parsed, in natural id order within each kind.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub index: Option<Source<IndexFm>>,
+    pub lines: Vec<Source<LineFm>>,
+    pub objectives: Vec<Source<ObjectiveFm>>,
+    pub actions: Vec<Source<ActionFm>>,
+    pub reports: Vec<Source<ReportFm>>,
+    pub pages: Vec<Source<PageFm>>,
+    pub translations: Vec<Translation>,
+}
+
+/// A file found by the walk, classified before it is read.
+struct Found {
+    path: PathBuf,
+    rel: String,
+    kind: Kind,
+    id: String,
+    lang: Option<String>,
+}
+
+enum Parsed {
+    Index(Source<IndexFm>),
+    Line(Source<LineFm>),
+    Objective(Source<ObjectiveFm>),
+    Action(Source<ActionFm>),
+    Report(Source<ReportFm>),
+    Page(Source<PageFm>),
+    Translation(Translation),
+}
+
+/// Load `content/` under `root`. Diagnostics are appended; what could be parsed is returned.
+pub fn load(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Sources {
+    let content = root.join("content");
+    let mut sources = Sources::default();
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::error("content", 0, 0, "the site has no `content/` folder")
+                .with_help("create content/ with lines/, objectives/, actions/ and reports/ (or run `retiment init`)"),
+        );
+        return sources;
+    }
+    let found = walk(&content, config, diags);
+    let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> = found.par_iter().map(read_and_parse).collect();
+    for (item, file_diags) in parsed {
+        diags.extend(file_diags);
+        match item {
+            Some(Parsed::Index(s)) => sources.index = Some(s),
+            Some(Parsed::Line(s)) => sources.lines.push(s),
+            Some(Parsed::Objective(s)) => sources.objectives.push(s),
+            Some(Parsed::Action(s)) => sources.actions.push(s),
+            Some(Parsed::Report(s)) => sources.reports.push(s),
+            Some(Parsed::Page(s)) => sources.pages.push(s),
+            Some(Parsed::Translation(t)) => sources.translations.push(t),
+            None => {}
+        }
+    }
+    let by_id = |a: &String, b: &String| crate::natural::natural_cmp(a, b);
+    sources.lines.sort_by(|a, b| by_id(&a.id, &b.id));
+    sources.objectives.sort_by(|a, b| by_id(&a.id, &b.id));
+    sources.actions.sort_by(|a, b| by_id(&a.id, &b.id));
+    sources.reports.sort_by(|a, b| by_id(&a.id, &b.id));
+    sources.pages.sort_by(|a, b| by_id(&a.id, &b.id));
+    sources
+}
+
+const LAYOUT_HELP: &str = "content/ holds _index.md and the folders lines/, objectives/, actions/, reports/ and pages/, each with <id>.md files (and <id>.<lang>.md translations); names starting with `.` or `_` are ignored";
+
+/// Walk `content/` in sorted order and classify every entry.
+fn walk(content: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<Found> {
+    let mut found = Vec::new();
+    let walker = walkdir::WalkDir::new(content).follow_links(false).sort_by_file_name().into_iter();
+    let mut walker = walker.filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let rel = e.path().map(|p| rel_path(content, p)).unwrap_or_else(|| "content".into());
+                diags.push(Diagnostic::error(rel, 0, 0, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let rel = rel_path(content, entry.path());
+        let name = entry.file_name().to_string_lossy().to_string();
+        if entry.path_is_symlink() {
+            diags.push(
+                Diagnostic::error(&rel, 0, 0, "symbolic links are not allowed under content/")
+                    .with_help("replace the link with the file itself, so that the site builds the same anywhere"),
+            );
+            continue;
+        }
+        let is_dir = entry.file_type().is_dir();
+        match (entry.depth(), is_dir) {
+            (1, true) if Kind::from_folder(&name).is_some() => continue,
+            (1, true) => {
+                diags.push(Diagnostic::error(&rel, 0, 0, format!("unexpected folder `{name}` in content/")).with_help(LAYOUT_HELP));
+                walker.skip_current_dir();
+                continue;
+            }
+            (_, true) => {
+                diags.push(Diagnostic::error(&rel, 0, 0, "unexpected nested folder").with_help(LAYOUT_HELP));
+                walker.skip_current_dir();
+                continue;
+            }
+            _ => {}
+        }
+        let kind = if entry.depth() == 1 {
+            if name == "_index.md" || (name.starts_with("_index.") && name.ends_with(".md")) {
+                Kind::Index
+            } else {
+                diags.push(Diagnostic::error(&rel, 0, 0, format!("unexpected file `{name}` in content/")).with_help(LAYOUT_HELP));
+                continue;
+            }
+        } else {
+            let folder = entry.path().parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().to_string());
+            match folder.as_deref().and_then(Kind::from_folder) {
+                Some(k) => k,
+                None => continue,
+            }
+        };
+        match classify(&name, kind, config) {
+            Ok((id, lang)) => found.push(Found { path: entry.path().to_path_buf(), rel, kind, id, lang }),
+            Err(d) => diags.push(Diagnostic::error(&rel, 0, 0, d.0).with_help(d.1)),
+        }
+    }
+    found
+}
+
+/// `.hidden` and `_draft` names are ignored; `_index` is not.
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || (name.starts_with('_') && !name.starts_with("_index"))
+}
+
+fn rel_path(content: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(content).unwrap_or(path);
+    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect();
+    format!("content/{}", parts.join("/"))
+}
+
+/// File name → (id, translation language).
+fn classify(name: &str, kind: Kind, config: &Config) -> Result<(String, Option<String>), (String, String)> {
+    let Some(stem) = name.strip_suffix(".md") else {
+        return Err((
+            format!("`{name}` is not a Markdown file"),
+            "content files end in `.md`; put images and downloads under static/".into(),
+        ));
+    };
+    let (id, lang) = match stem.rsplit_once('.') {
+        Some((id, lang)) if looks_like_language(lang) => (id, Some(lang.to_string())),
+        _ => (stem, None),
+    };
+    if let Some(lang) = &lang {
+        if !config.is_language(lang) {
+            return Err((
+                format!("translation into `{lang}`, a language not declared in site.toml"),
+                format!("add `[languages.{lang}]` to site.toml, or rename the file"),
+            ));
+        }
+        if *lang == config.default_language {
+            return Err((
+                format!("`{lang}` is the default language: its text lives in `{id}.md`"),
+                format!("rename the file to `{id}.md`"),
+            ));
+        }
+    }
+    let id = if kind == Kind::Index { "_index" } else { id };
+    if kind != Kind::Index && !is_valid_id(id) {
+        return Err((
+            format!("`{id}` cannot be an id: ids are used in URLs"),
+            "use letters, digits, `.`, `-` and `_` only, e.g. `1.1.7` or `about-the-plan`".into(),
+        ));
+    }
+    if kind == Kind::Report && !(id.len() == 4 && id.bytes().all(|b| b.is_ascii_digit())) {
+        return Err((format!("a report's file is named after its year, found `{id}`"), "name it like `2017.md`".into()));
+    }
+    Ok((id.to_string(), lang))
+}
+
+fn looks_like_language(s: &str) -> bool {
+    let primary = s.split('-').next().unwrap_or("");
+    (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('.')
+        && !id.contains("..")
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_')
+}
+
+fn read_and_parse(f: &Found) -> (Option<Parsed>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let bytes = match std::fs::read(&f.path) {
+        Ok(b) => b,
+        Err(e) => return (None, vec![Diagnostic::error(&f.rel, 0, 0, format!("cannot read the file: {e}"))]),
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let (line, column) = line_col(std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or(""), valid);
+            let d = Diagnostic::error(&f.rel, line, column, "the file is not valid UTF-8")
+                .with_help("save the file as UTF-8 (most editors offer it under \"Save with encoding\")");
+            return (None, vec![d]);
+        }
+    };
+    let split = match frontmatter::split(&text) {
+        Ok(s) => s,
+        Err((line, msg)) => return (None, vec![Diagnostic::error(&f.rel, line, 1, msg).with_help("close it with a line holding only `---`")]),
+    };
+    if split.yaml.is_empty() && f.kind != Kind::Index && !text.starts_with("---") {
+        diags.push(
+            Diagnostic::error(&f.rel, 1, 1, "the file has no front matter")
+                .with_help("start the file with a line `---`, then `title: \"…\"` and the other fields, then `---`"),
+        );
+        return (None, diags);
+    }
+    let item = if let Some(lang) = &f.lang {
+        let known = if f.kind == Kind::Action { TRANSLATION_KEYS } else { TRANSLATION_KEYS_NO_SUMMARY };
+        let source = build::<TranslationFm>(f, &split, known, &mut diags);
+        for d in diags.iter_mut() {
+            if d.message.starts_with("unknown key") {
+                d.help = Some(format!(
+                    "a translation sets only {} and the body; every other field comes from `{}.md`",
+                    known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
+                    f.id
+                ));
+            }
+        }
+        Parsed::Translation(Translation { kind: f.kind, id: f.id.clone(), lang: lang.clone(), source })
+    } else {
+        match f.kind {
+            Kind::Index => Parsed::Index(build(f, &split, INDEX_KEYS, &mut diags)),
+            Kind::Line => Parsed::Line(build(f, &split, LINE_KEYS, &mut diags)),
+            Kind::Objective => Parsed::Objective(build(f, &split, OBJECTIVE_KEYS, &mut diags)),
+            Kind::Action => Parsed::Action(build(f, &split, ACTION_KEYS, &mut diags)),
+            Kind::Report => Parsed::Report(build(f, &split, REPORT_KEYS, &mut diags)),
+            Kind::Page => Parsed::Page(build(f, &split, PAGE_KEYS, &mut diags)),
+        }
+    };
+    (Some(item), diags)
+}
+
+fn build<F: DeserializeOwned + Default>(f: &Found, split: &frontmatter::Split, known: &[&str], diags: &mut Vec<Diagnostic>) -> Source<F> {
+    let (fm, positions) = frontmatter::parse::<F>(&f.rel, split.yaml, split.yaml_line, known, diags);
+    Source { id: f.id.clone(), path: f.rel.clone(), fm, positions, body: split.body.to_string(), body_line: split.body_line }
+}

@@ -1,0 +1,308 @@
+//! Link & validate: turns parsed `Sources` into the `Plan`, checking every
+//! rule of the content model (required fields, references, status and
+//! progress, dates, budgets, translations). All problems are reported together.
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::load::kinds::{BudgetEntry, Indicator, Link, Update};
+use crate::load::values::{Date, Money, Status};
+use crate::load::{Kind, Source, Sources};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The text of an entity in one language.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Text {
+    pub lang: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub body: String,
+    pub body_line: usize,
+    pub path: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub id: String,
+    pub order: Option<i64>,
+    pub text: Text,
+}
+
+#[derive(Debug, Clone)]
+pub struct Objective {
+    pub id: String,
+    pub line: String,
+    pub text: Text,
+}
+
+#[derive(Debug, Clone)]
+pub struct Action {
+    pub id: String,
+    pub objective: String,
+    pub line: String,
+    pub text: Text,
+    pub status: Status,
+    pub progress: u8,
+    pub start: Option<Date>,
+    pub end: Option<Date>,
+    pub responsible: Option<String>,
+    pub partners: Vec<String>,
+    pub municipalities: Vec<String>,
+    pub sdgs: Vec<u8>,
+    pub tags: Vec<String>,
+    /// Sorted by year.
+    pub budget: Vec<BudgetEntry>,
+    pub indicators: Vec<Indicator>,
+    /// Sorted by date (stable: same-day updates keep the file's order).
+    pub updates: Vec<Update>,
+    pub related: Vec<String>,
+    pub links: Vec<Link>,
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub year: i32,
+    pub text: Text,
+    pub published: Option<Date>,
+    pub own_revenue: Option<Money>,
+    pub cooperation_spending: Option<Money>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub slug: String,
+    pub order: Option<i64>,
+    pub menu: bool,
+    pub text: Text,
+}
+
+/// The whole site's content, linked and valid. Lists are in natural id order
+/// (lines by `order`, then id; reports by year).
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub home: Option<Text>,
+    pub lines: Vec<Line>,
+    pub objectives: Vec<Objective>,
+    pub actions: Vec<Action>,
+    pub reports: Vec<Report>,
+    pub pages: Vec<Page>,
+    /// Translations by (kind, id, lang).
+    pub translations: BTreeMap<(Kind, String, String), Text>,
+}
+
+impl Plan {
+    /// An entity's text in `lang`, falling back to the default language.
+    pub fn text<'a>(&'a self, kind: Kind, id: &str, lang: &str, default: &'a Text) -> &'a Text {
+        self.translations.get(&(kind, id.to_string(), lang.to_string())).unwrap_or(default)
+    }
+
+    /// Whether a content path (`actions/1.1.7.md`, as written after `@/`) names a built page.
+    pub fn resolve_content_path(&self, path: &str) -> Option<(Kind, String)> {
+        let path = path.strip_suffix(".md")?;
+        if path == "_index" {
+            return Some((Kind::Index, "_index".into()));
+        }
+        let (folder, id) = path.split_once('/')?;
+        let found = match folder {
+            "lines" => self.lines.iter().any(|x| x.id == id),
+            "objectives" => self.objectives.iter().any(|x| x.id == id),
+            "actions" => self.actions.iter().any(|x| x.id == id),
+            "reports" => self.reports.iter().any(|x| x.year.to_string() == id),
+            "pages" => self.pages.iter().any(|x| x.slug == id),
+            _ => false,
+        };
+        let kind = match folder {
+            "lines" => Kind::Line,
+            "objectives" => Kind::Objective,
+            "actions" => Kind::Action,
+            "reports" => Kind::Report,
+            _ => Kind::Page,
+        };
+        found.then(|| (kind, id.to_string()))
+    }
+}
+
+/// Top-level URL segments that free pages may not take.
+const RESERVED_SLUGS: &[&str] = &[
+    "lines", "objectives", "actions", "reports", "accountability", "status", "sdgs", "partners", "municipalities", "search",
+    "data", "schemas", "feed.xml", "sitemap.xml", "robots.txt", "404", "404.html", "css", "js", "img",
+];
+
+fn text_of<F>(s: &Source<F>, lang: &str, title: Option<&String>, summary: Option<&String>) -> Text {
+    Text {
+        lang: lang.to_string(),
+        title: title.cloned().unwrap_or_default(),
+        summary: summary.cloned(),
+        body: s.body.clone(),
+        body_line: s.body_line,
+        path: s.path.clone(),
+    }
+}
+
+fn require_title<F>(s: &Source<F>, title: &Option<String>, diags: &mut Vec<Diagnostic>) {
+    if s.positions.contains_key("title") && title.is_none() {
+        return; // written, but with a bad value: already reported
+    }
+    if title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        diags.push(Diagnostic::error(&s.path, 1, 1, "missing `title`").with_help("add a line `title: \"…\"` to the front matter"));
+    }
+}
+
+/// Link and validate everything. `drafts` keeps draft actions in the build.
+pub fn link(sources: Sources, config: &Config, drafts: bool, diags: &mut Vec<Diagnostic>) -> Plan {
+    let lang = config.default_language.as_str();
+    let mut plan = Plan::default();
+    plan.home = sources.index.as_ref().map(|s| text_of(s, lang, s.fm.title.as_ref(), None));
+
+    for s in &sources.lines {
+        require_title(s, &s.fm.title, diags);
+        plan.lines.push(Line { id: s.id.clone(), order: s.fm.order, text: text_of(s, lang, s.fm.title.as_ref(), None) });
+    }
+    plan.lines.sort_by(|a, b| {
+        (a.order.unwrap_or(i64::MAX), 0).cmp(&(b.order.unwrap_or(i64::MAX), 0)).then_with(|| crate::natural::natural_cmp(&a.id, &b.id))
+    });
+    let line_ids: BTreeSet<&str> = sources.lines.iter().map(|l| l.id.as_str()).collect();
+
+    for s in &sources.objectives {
+        require_title(s, &s.fm.title, diags);
+        let line = match &s.fm.line {
+            None if s.positions.contains_key("line") => String::new(),
+            None => {
+                diags.push(Diagnostic::error(&s.path, 1, 1, "missing `line`").with_help("add `line: \"<id>\"` naming a file in content/lines/"));
+                String::new()
+            }
+            Some(l) if !line_ids.contains(l.as_str()) => {
+                let (row, col) = s.pos("line");
+                diags.push(unknown_ref(&s.path, row, col, "line", l, &line_ids));
+                l.clone()
+            }
+            Some(l) => l.clone(),
+        };
+        plan.objectives.push(Objective { id: s.id.clone(), line, text: text_of(s, lang, s.fm.title.as_ref(), None) });
+    }
+    let objective_line: HashMap<&str, &str> = plan.objectives.iter().map(|o| (o.id.as_str(), o.line.as_str())).collect();
+    let objective_ids: BTreeSet<&str> = objective_line.keys().copied().collect();
+
+    let all_action_ids: BTreeSet<&str> = sources.actions.iter().map(|a| a.id.as_str()).collect();
+    let draft_ids: BTreeSet<&str> = sources.actions.iter().filter(|a| a.fm.draft && !drafts).map(|a| a.id.as_str()).collect();
+    for s in &sources.actions {
+        if draft_ids.contains(s.id.as_str()) {
+            continue;
+        }
+        if let Some(a) = crate::model_action::link_action(s, lang, &objective_line, &objective_ids, &all_action_ids, &draft_ids, diags) {
+            plan.actions.push(a);
+        }
+    }
+
+    let mut years = BTreeSet::new();
+    for s in &sources.reports {
+        let stem_year: i32 = s.id.parse().unwrap_or(0);
+        match s.fm.year {
+            None if s.positions.contains_key("year") => {}
+            None => diags.push(Diagnostic::error(&s.path, 1, 1, "missing `year`").with_help(format!("add `year: {stem_year}`"))),
+            Some(y) if y.0 != stem_year => {
+                let (row, col) = s.pos("year");
+                diags.push(
+                    Diagnostic::error(&s.path, row, col, format!("`year` is {} but the file is named {stem_year}.md", y.0))
+                        .with_help(format!("set `year: {stem_year}` or rename the file to {}.md", y.0)),
+                );
+            }
+            _ => {}
+        }
+        years.insert(stem_year);
+        let title = s.fm.title.clone().unwrap_or_default();
+        plan.reports.push(Report {
+            year: stem_year,
+            text: text_of(s, lang, Some(&title), None),
+            published: s.fm.published,
+            own_revenue: s.fm.own_revenue,
+            cooperation_spending: s.fm.cooperation_spending,
+        });
+    }
+
+    let languages = config.languages();
+    for s in &sources.pages {
+        require_title(s, &s.fm.title, diags);
+        if RESERVED_SLUGS.contains(&s.id.as_str()) || languages.iter().any(|l| *l == s.id) {
+            diags.push(
+                Diagnostic::error(&s.path, 1, 1, format!("a page cannot be called `{}`: the site uses /{}/ for something else", s.id, s.id))
+                    .with_help("rename the file, e.g. `about-the-plan.md`"),
+            );
+        }
+        plan.pages.push(Page { slug: s.id.clone(), order: s.fm.order, menu: s.fm.menu, text: text_of(s, lang, s.fm.title.as_ref(), None) });
+    }
+
+    link_translations(&sources, &mut plan, &draft_ids, diags);
+    check_front_matter_links(&sources, &plan, &draft_ids, diags);
+    plan
+}
+
+/// `links:` entries written `@/…` must name a content file that is built.
+fn check_front_matter_links(sources: &Sources, plan: &Plan, draft_ids: &BTreeSet<&str>, diags: &mut Vec<Diagnostic>) {
+    for s in sources.actions.iter().filter(|s| !draft_ids.contains(s.id.as_str())) {
+        for link in &s.fm.links {
+            let Some(path) = link.url.0.strip_prefix("@/") else { continue };
+            let path = path.split('#').next().unwrap_or(path);
+            if plan.resolve_content_path(path).is_none() {
+                let (l, c) = s.pos("links");
+                diags.push(
+                    Diagnostic::error(&s.path, l, c, format!("link `{}` points to a file that does not exist", link.url.0))
+                        .with_help("write the path of a content file under content/, e.g. @/actions/1.1.7.md or @/reports/2017.md"),
+                );
+            }
+        }
+    }
+}
+
+fn link_translations(sources: &Sources, plan: &mut Plan, draft_ids: &BTreeSet<&str>, diags: &mut Vec<Diagnostic>) {
+    for t in &sources.translations {
+        let exists = match t.kind {
+            Kind::Index => sources.index.is_some(),
+            Kind::Line => sources.lines.iter().any(|x| x.id == t.id),
+            Kind::Objective => sources.objectives.iter().any(|x| x.id == t.id),
+            Kind::Action => sources.actions.iter().any(|x| x.id == t.id),
+            Kind::Report => sources.reports.iter().any(|x| x.id == t.id),
+            Kind::Page => sources.pages.iter().any(|x| x.id == t.id),
+        };
+        let default_file = if t.kind == Kind::Index { "content/_index.md".to_string() } else { format!("content/{}/{}.md", t.kind.folder(), t.id) };
+        if !exists {
+            diags.push(
+                Diagnostic::error(&t.source.path, 1, 1, format!("translation without its default-language file `{default_file}`"))
+                    .with_help("create the default-language file first, or rename this one"),
+            );
+            continue;
+        }
+        if t.kind == Kind::Action && draft_ids.contains(t.id.as_str()) {
+            continue;
+        }
+        let s = &t.source;
+        let title = s.fm.title.clone().or_else(|| default_title(plan, t.kind, &t.id));
+        let mut text = text_of(s, &t.lang, title.as_ref(), s.fm.summary.as_ref());
+        if t.kind == Kind::Action && text.summary.is_none() {
+            text.summary = plan.actions.iter().find(|a| a.id == t.id).and_then(|a| a.text.summary.clone());
+        }
+        plan.translations.insert((t.kind, t.id.clone(), t.lang.clone()), text);
+    }
+}
+
+fn default_title(plan: &Plan, kind: Kind, id: &str) -> Option<String> {
+    match kind {
+        Kind::Index => plan.home.as_ref().map(|t| t.title.clone()),
+        Kind::Line => plan.lines.iter().find(|x| x.id == id).map(|x| x.text.title.clone()),
+        Kind::Objective => plan.objectives.iter().find(|x| x.id == id).map(|x| x.text.title.clone()),
+        Kind::Action => plan.actions.iter().find(|x| x.id == id).map(|x| x.text.title.clone()),
+        Kind::Report => plan.reports.iter().find(|x| x.year.to_string() == id).map(|x| x.text.title.clone()),
+        Kind::Page => plan.pages.iter().find(|x| x.slug == id).map(|x| x.text.title.clone()),
+    }
+}
+
+/// A reference to an id that does not exist, with the closest existing one.
+pub fn unknown_ref(path: &str, line: usize, column: usize, what: &str, id: &str, known: &BTreeSet<&str>) -> Diagnostic {
+    let list: Vec<&str> = known.iter().copied().collect();
+    let help = match crate::diagnostics::closest(id, &list) {
+        Some(k) => format!("did you mean `{k}`?"),
+        None if list.len() <= 12 => format!("existing {what}s: {}", list.join(", ")),
+        None => format!("no file content/{what}s/{id}.md exists"),
+    };
+    Diagnostic::error(path, line, column, format!("{what} `{id}` does not exist")).with_help(help)
+}

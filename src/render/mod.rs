@@ -1,0 +1,147 @@
+//! Render: Tera templates of the theme (and the site's overrides) over the
+//! plan and its figures, in every language; returns files in memory.
+
+pub mod format;
+pub mod pages;
+pub mod theme;
+
+use crate::config::Config;
+use crate::derive::Figures;
+use crate::diagnostics::Diagnostic;
+use crate::model::Plan;
+use rayon::prelude::*;
+use std::path::Path;
+
+/// One output file, path relative to the output folder (`actions/1.1.7/index.html`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Check every Markdown body (default language and translations) for broken
+/// `@/` links, each in its own file's language, in parallel.
+pub fn check_bodies(plan: &Plan, diags: &mut Vec<Diagnostic>) {
+    let mut texts: Vec<&crate::model::Text> = Vec::new();
+    texts.extend(plan.home.iter());
+    texts.extend(plan.lines.iter().map(|x| &x.text));
+    texts.extend(plan.objectives.iter().map(|x| &x.text));
+    texts.extend(plan.actions.iter().map(|x| &x.text));
+    texts.extend(plan.reports.iter().map(|x| &x.text));
+    texts.extend(plan.pages.iter().map(|x| &x.text));
+    texts.extend(plan.translations.values());
+    let found: Vec<Vec<Diagnostic>> = texts
+        .par_iter()
+        .map(|t| {
+            let mut d = Vec::new();
+            let resolve = |path: &str| plan.resolve_content_path(path).map(|_| String::new());
+            let cx = crate::markdown::Context { path: &t.path, body_line: t.body_line, resolve: &resolve, raw_html: true };
+            crate::markdown::render(&t.body, &cx, &mut d);
+            d
+        })
+        .collect();
+    diags.extend(found.into_iter().flatten());
+}
+
+/// Check the theme (templates parse, every interface string exists) without rendering.
+pub fn check_theme(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) {
+    let templates = theme::templates(root, config, diags);
+    theme::strings(root, config, diags);
+    theme::static_files(root, config, diags);
+    build_tera(config, &templates, diags);
+}
+
+/// Render every page and data file. Problems (templates, strings) go to `diags`;
+/// Markdown links are checked once by `check_bodies`.
+pub fn render(root: &Path, config: &Config, plan: &Plan, figures: &Figures, diags: &mut Vec<Diagnostic>) -> Vec<Output> {
+    let templates = theme::templates(root, config, diags);
+    let strings = theme::strings(root, config, diags);
+    let statics = theme::static_files(root, config, diags);
+    let Some(tera) = build_tera(config, &templates, diags) else {
+        return Vec::new();
+    };
+    for required in pages::TEMPLATES {
+        if !templates.sources.contains_key(*required) {
+            diags.push(
+                Diagnostic::error(format!("themes/{}/templates/{required}", config.theme), 0, 0, format!("the theme has no `{required}` template"))
+                    .with_help("every theme provides the templates listed in docs/templates.md"),
+            );
+        }
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        return Vec::new();
+    }
+    let mut outputs = Vec::new();
+    for lang in config.languages() {
+        let Some(t) = strings.get(&lang) else { continue };
+        let (lang_outputs, lang_diags) = pages::render_language(&tera, &templates, config, plan, figures, &lang, t);
+        outputs.extend(lang_outputs);
+        diags.extend(lang_diags);
+    }
+    let files: Vec<(String, theme::StaticFile)> = statics.into_iter().collect();
+    let read: Vec<Result<Output, Diagnostic>> = files
+        .par_iter()
+        .map(|(path, file)| match file {
+            theme::StaticFile::Bytes(b) => Ok(Output { path: path.clone(), bytes: b.to_vec() }),
+            theme::StaticFile::Path(full) => std::fs::read(full)
+                .map(|bytes| Output { path: path.clone(), bytes })
+                .map_err(|e| Diagnostic::error(full.to_string_lossy().to_string(), 0, 0, format!("cannot read the static file: {e}"))),
+        })
+        .collect();
+    for r in read {
+        match r {
+            Ok(o) => outputs.push(o),
+            Err(d) => diags.push(d),
+        }
+    }
+    outputs
+}
+
+fn build_tera(config: &Config, templates: &theme::Templates, diags: &mut Vec<Diagnostic>) -> Option<tera::Tera> {
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    format::register(&mut tera, config.plan.currency.clone());
+    let all = templates.sources.iter().map(|(name, (_, text))| (name.clone(), text.clone()));
+    if let Err(e) = tera.add_raw_templates(all) {
+        diags.push(tera_diagnostic(&e, templates));
+        return None;
+    }
+    Some(tera)
+}
+
+/// A Tera error as a diagnostic at the template's `path:line:column`.
+pub fn tera_diagnostic(e: &tera::Error, templates: &theme::Templates) -> Diagnostic {
+    let report = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    let mut message = e.to_string();
+    let mut source = e.source_chain_text();
+    if !source.is_empty() {
+        source.insert_str(0, ": ");
+    }
+    match report {
+        Some(r) => {
+            let path = templates.sources.get(r.filename()).map_or_else(|| r.filename().to_string(), |(p, _)| p.clone());
+            message = format!("{}{source}", r.message());
+            Diagnostic::error(path, r.span().start_line, r.span().start_col + 1, message)
+        }
+        None => Diagnostic::error("templates", 0, 0, format!("{message}{source}")),
+    }
+}
+
+trait SourceChain {
+    fn source_chain_text(&self) -> String;
+}
+
+impl SourceChain for tera::Error {
+    fn source_chain_text(&self) -> String {
+        let mut parts = Vec::new();
+        let mut cause = std::error::Error::source(self);
+        while let Some(c) = cause {
+            parts.push(c.to_string());
+            cause = c.source();
+        }
+        parts.join(": ")
+    }
+}

@@ -1,0 +1,242 @@
+//! The pages of one language: which template renders which URL, with which
+//! variables (see docs/templates.md), rendered in parallel and minified.
+
+use super::theme::Templates;
+use super::{tera_diagnostic, Output};
+use crate::config::Config;
+use crate::data::{self, page_path};
+use crate::derive::Figures;
+use crate::diagnostics::Diagnostic;
+use crate::load::Kind;
+use crate::markdown;
+use crate::model::{Plan, Text};
+use rayon::prelude::*;
+use serde_json::json;
+use std::collections::BTreeMap;
+use tera::{Context, Value};
+
+/// Templates every theme must provide.
+pub const TEMPLATES: &[&str] = &[
+    "home.html",
+    "line.html",
+    "objective.html",
+    "action.html",
+    "actions.html",
+    "reports.html",
+    "report.html",
+    "accountability.html",
+    "page.html",
+    "404.html",
+];
+
+/// One page to render.
+struct Job<'a> {
+    template: &'static str,
+    kind: &'static str,
+    /// URL path relative to the language root ("actions/1.1.7/").
+    path: String,
+    title: String,
+    text: Option<&'a Text>,
+    extra: Vec<(&'static str, Value)>,
+}
+
+/// Render every page and the data of one language.
+pub fn render_language(
+    tera: &tera::Tera,
+    templates: &Templates,
+    config: &Config,
+    plan: &Plan,
+    figures: &Figures,
+    lang: &str,
+    strings: &serde_json::Value,
+) -> (Vec<Output>, Vec<Diagnostic>) {
+    let doc = data::document(plan, figures, config, lang);
+    let prefix = config.lang_prefix(lang);
+    let mut outputs = vec![Output { path: format!("{prefix}data/plan.json"), bytes: json_bytes(&doc) }];
+
+    let data_value = Value::from_serializable(&doc);
+    let by_id = |items: Vec<(String, Value)>| Value::from_serializable(&items.into_iter().collect::<BTreeMap<_, _>>());
+    let pick = |key: &str, id_key: &str| -> Vec<(String, Value)> {
+        let list = data_value.get_from_path(key).and_then(|v| v.as_array()).unwrap_or(&[]);
+        list.iter().map(|v| (v.get_from_path(id_key).map(|i| i.to_string()).unwrap_or_default(), v.clone())).collect()
+    };
+    let (lines, objectives, actions, reports) = (pick("lines", "id"), pick("objectives", "id"), pick("actions", "id"), pick("reports", "year"));
+    let find = |list: &[(String, Value)], id: &str| list.iter().find(|(k, _)| k == id).map(|(_, v)| v.clone()).unwrap_or(Value::none());
+    let index = json_index(&lines, &objectives, &actions, &reports, &by_id);
+
+    let mut jobs: Vec<Job> = Vec::new();
+    let home_title = plan.home.as_ref().map(|h| plan.text(Kind::Index, "_index", lang, h).title.clone()).unwrap_or_default();
+    let home_text = plan.home.as_ref().map(|h| plan.text(Kind::Index, "_index", lang, h));
+    let title = if home_title.is_empty() { config.title_in(lang).to_string() } else { home_title };
+    jobs.push(Job { template: "home.html", kind: "home", path: String::new(), title, text: home_text, extra: vec![] });
+    for l in &plan.lines {
+        let t = plan.text(Kind::Line, &l.id, lang, &l.text);
+        let extra = vec![("line", find(&lines, &l.id))];
+        jobs.push(Job { template: "line.html", kind: "line", path: page_path(Kind::Line, &l.id), title: t.title.clone(), text: Some(t), extra });
+    }
+    for o in &plan.objectives {
+        let t = plan.text(Kind::Objective, &o.id, lang, &o.text);
+        let extra = vec![("objective", find(&objectives, &o.id)), ("line", find(&lines, &o.line))];
+        jobs.push(Job { template: "objective.html", kind: "objective", path: page_path(Kind::Objective, &o.id), title: t.title.clone(), text: Some(t), extra });
+    }
+    for (i, a) in plan.actions.iter().enumerate() {
+        let t = plan.text(Kind::Action, &a.id, lang, &a.text);
+        let prev = i.checked_sub(1).map_or(Value::none(), |p| actions[p].1.clone());
+        let next = actions.get(i + 1).map_or(Value::none(), |n| n.1.clone());
+        let extra = vec![
+            ("action", actions[i].1.clone()),
+            ("objective", find(&objectives, &a.objective)),
+            ("line", find(&lines, &a.line)),
+            ("prev", prev),
+            ("next", next),
+        ];
+        jobs.push(Job { template: "action.html", kind: "action", path: page_path(Kind::Action, &a.id), title: t.title.clone(), text: Some(t), extra });
+    }
+    let s = |key: &str| strings.get(key).and_then(|v| v.as_str()).unwrap_or(key).to_string();
+    jobs.push(Job { template: "actions.html", kind: "actions", path: "actions/".into(), title: s("actions_title"), text: None, extra: vec![] });
+    jobs.push(Job { template: "reports.html", kind: "reports", path: "reports/".into(), title: s("reports_title"), text: None, extra: vec![] });
+    for (i, r) in plan.reports.iter().enumerate() {
+        let id = r.year.to_string();
+        let t = plan.text(Kind::Report, &id, lang, &r.text);
+        let previous = i.checked_sub(1).map_or(Value::none(), |p| reports[p].1.clone());
+        let title = if t.title.is_empty() { format!("{} {}", s("report_title"), r.year) } else { t.title.clone() };
+        let extra = vec![("report", reports[i].1.clone()), ("previous", previous)];
+        jobs.push(Job { template: "report.html", kind: "report", path: page_path(Kind::Report, &id), title, text: Some(t), extra });
+    }
+    jobs.push(Job {
+        template: "accountability.html",
+        kind: "accountability",
+        path: "accountability/".into(),
+        title: s("accountability_title"),
+        text: None,
+        extra: vec![],
+    });
+    for p in &plan.pages {
+        let t = plan.text(Kind::Page, &p.slug, lang, &p.text);
+        jobs.push(Job { template: "page.html", kind: "page", path: page_path(Kind::Page, &p.slug), title: t.title.clone(), text: Some(t), extra: vec![] });
+    }
+    if lang == config.default_language {
+        jobs.push(Job { template: "404.html", kind: "404", path: "404.html".into(), title: s("not_found_title"), text: None, extra: vec![] });
+    }
+
+    let base = base_context(config, lang, strings, &doc, data_value.clone(), index);
+    let resolve = |path: &str| plan.resolve_content_path(path).map(|(kind, id)| data::url(config, lang, &page_path(kind, &id)));
+    let results: Vec<(Option<Output>, Vec<Diagnostic>)> = jobs
+        .par_iter()
+        .map(|job| {
+            let mut diags = Vec::new();
+            let content = job.text.map_or(String::new(), |t| {
+                let cx = markdown::Context { path: &t.path, body_line: t.body_line, resolve: &resolve, raw_html: config.markdown.raw_html };
+                // Broken links were reported by `check_bodies`, once per file.
+                markdown::render(&t.body, &cx, &mut Vec::new())
+            });
+            let mut cx = base.clone();
+            cx.insert("page", &page_value(config, lang, job, &content));
+            for (k, v) in &job.extra {
+                cx.insert_value(*k, v.clone());
+            }
+            match tera.render(job.template, &cx) {
+                Ok(html) => {
+                    let out_path = if job.path.ends_with(".html") { format!("{prefix}{}", job.path) } else { format!("{prefix}{}index.html", job.path) };
+                    (Some(Output { path: out_path, bytes: minify(html.as_bytes()) }), diags)
+                }
+                Err(e) => {
+                    let mut d = tera_diagnostic(&e, templates);
+                    d.message = format!("while rendering {} ({}): {}", job.template, data::url(config, lang, &job.path), d.message);
+                    diags.push(d);
+                    (None, diags)
+                }
+            }
+        })
+        .collect();
+    let mut diags = Vec::new();
+    for (o, d) in results {
+        outputs.extend(o);
+        diags.extend(d);
+    }
+    (outputs, diags)
+}
+
+fn json_bytes<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+fn json_index(
+    lines: &[(String, Value)],
+    objectives: &[(String, Value)],
+    actions: &[(String, Value)],
+    reports: &[(String, Value)],
+    by_id: &dyn Fn(Vec<(String, Value)>) -> Value,
+) -> Value {
+    let mut m = BTreeMap::new();
+    m.insert("lines", by_id(lines.to_vec()));
+    m.insert("objectives", by_id(objectives.to_vec()));
+    m.insert("actions", by_id(actions.to_vec()));
+    m.insert("reports", by_id(reports.to_vec()));
+    Value::from_serializable(&m)
+}
+
+fn base_context(config: &Config, lang: &str, strings: &serde_json::Value, doc: &data::Document, data_value: Value, index: Value) -> Context {
+    let languages: Vec<_> = config
+        .languages()
+        .iter()
+        .map(|l| json!({ "code": l, "name": config.language_name(l), "title": config.title_in(l), "url": data::url(config, l, ""), "current": l == lang }))
+        .collect();
+    let a = &config.accountability;
+    let site = json!({
+        "title": config.title_in(lang),
+        "description": config.description_in(lang),
+        "notice": config.notice_in(lang),
+        "base_url": config.base_url,
+        "root": data::url(config, lang, ""),
+        "language": lang,
+        "default_language": config.default_language,
+        "languages": languages,
+        "organisation": config.plan.organisation,
+        "start_year": config.plan.start_year,
+        "end_year": config.plan.end_year,
+        "currency": config.plan.currency,
+        "target_pct": a.cooperation_target_pct,
+        "source_url": a.source_url,
+        "contact": a.contact,
+    });
+    let menu: Vec<_> = doc.pages.iter().filter(|p| p.menu).map(|p| json!({ "title": p.title, "url": p.url, "text_lang": p.text_lang })).collect();
+    let mut cx = Context::new();
+    cx.insert("lang", lang);
+    cx.insert("t", strings);
+    cx.insert("site", &site);
+    cx.insert("menu", &menu);
+    cx.insert_value("data", data_value);
+    cx.insert_value("index", index);
+    cx.insert("statuses", &crate::load::values::Status::ALL.map(|s| s.as_str()));
+    cx
+}
+
+fn page_value(config: &Config, lang: &str, job: &Job, content: &str) -> serde_json::Value {
+    let translations: Vec<_> = config
+        .languages()
+        .iter()
+        .map(|l| json!({ "code": l, "name": config.language_name(l), "url": data::url(config, l, &job.path), "current": l == lang }))
+        .collect();
+    json!({
+        "kind": job.kind,
+        "title": job.title,
+        "url": data::url(config, lang, &job.path),
+        "path": job.path,
+        "content": content,
+        "text_lang": job.text.map_or(lang, |t| t.lang.as_str()),
+        "source_path": job.text.map(|t| t.path.as_str()),
+        "translations": translations,
+    })
+}
+
+/// Minify a page without changing what it shows.
+fn minify(html: &[u8]) -> Vec<u8> {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg.keep_closing_tags = true;
+    cfg.minify_css = true;
+    minify_html::minify(html, &cfg)
+}
