@@ -1,8 +1,10 @@
 //! Render: Tera templates of the theme (and the site's overrides) over the
 //! plan and its figures, in every language; returns files in memory.
 
+pub mod feeds;
 pub mod format;
 pub mod pages;
+pub mod tables;
 pub mod theme;
 
 use crate::config::Config;
@@ -71,13 +73,23 @@ pub fn render(root: &Path, config: &Config, plan: &Plan, figures: &Figures, diag
     if diags.iter().any(Diagnostic::is_error) {
         return Vec::new();
     }
-    let mut outputs = Vec::new();
+    let mut outputs = vec![feeds::robots(config)];
+    let mut sitemap_paths: Vec<String> = Vec::new();
     for lang in config.languages() {
         let Some(t) = strings.get(&lang) else { continue };
         let (lang_outputs, lang_diags) = pages::render_language(&tera, &templates, config, plan, figures, &lang, t);
+        if lang == config.default_language {
+            let prefix_len = config.lang_prefix(&lang).len();
+            sitemap_paths = lang_outputs
+                .iter()
+                .filter_map(|o| o.path.strip_suffix("index.html").map(|p| p[prefix_len.min(p.len())..].to_string()))
+                .collect();
+        }
         outputs.extend(lang_outputs);
         diags.extend(lang_diags);
     }
+    sitemap_paths.sort();
+    outputs.push(feeds::sitemap(config, &sitemap_paths));
     let files: Vec<(String, theme::StaticFile)> = statics.into_iter().collect();
     let read: Vec<Result<Output, Diagnostic>> = files
         .par_iter()

@@ -53,6 +53,8 @@ pub fn render_language(
     let doc = data::document(plan, figures, config, lang);
     let prefix = config.lang_prefix(lang);
     let mut outputs = vec![Output { path: format!("{prefix}data/plan.json"), bytes: json_bytes(&doc) }];
+    outputs.extend(super::tables::tables(&doc, &prefix));
+    outputs.push(super::feeds::atom(&doc, config, &prefix, strings));
 
     let data_value = Value::from_serializable(&doc);
     let by_id = |items: Vec<(String, Value)>| Value::from_serializable(&items.into_iter().collect::<BTreeMap<_, _>>());

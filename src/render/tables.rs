@@ -1,0 +1,263 @@
+//! Open data tables: `actions.csv`, `budget.csv`, `indicators.csv`,
+//! `reports.csv` and the Frictionless `datapackage.json` that describes them,
+//! all written from the same `plan.json` document.
+
+use super::Output;
+use crate::data::Document;
+use serde_json::json;
+
+/// A text cell that a spreadsheet would run as a formula is prefixed with `'`.
+pub fn neutralise(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+fn num(x: f64) -> String {
+    // Money has cents, percentages two decimals: print the shortest exact form.
+    let s = format!("{x}");
+    if s.contains('e') {
+        format!("{x:.2}")
+    } else {
+        s
+    }
+}
+
+fn opt<T: ToString>(x: Option<T>) -> String {
+    x.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let _ = w.write_record(header);
+    for r in rows {
+        let _ = w.write_record(&r);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// (name, type) of each column, for the CSV header and the data package.
+type Fields = &'static [(&'static str, &'static str)];
+
+const ACTIONS: Fields = &[
+    ("id", "string"),
+    ("objective", "string"),
+    ("line", "string"),
+    ("title", "string"),
+    ("summary", "string"),
+    ("status", "string"),
+    ("progress", "integer"),
+    ("planned", "number"),
+    ("executed", "number"),
+    ("execution_rate_pct", "number"),
+    ("start", "date"),
+    ("end", "date"),
+    ("responsible", "string"),
+    ("partners", "string"),
+    ("municipalities", "string"),
+    ("sdgs", "string"),
+    ("tags", "string"),
+    ("last_update", "date"),
+    ("url", "string"),
+];
+const BUDGET: Fields = &[("action", "string"), ("year", "integer"), ("planned", "number"), ("executed", "number"), ("execution_rate_pct", "number")];
+const INDICATORS: Fields = &[
+    ("action", "string"),
+    ("indicator", "string"),
+    ("unit", "string"),
+    ("baseline", "number"),
+    ("target", "number"),
+    ("year", "integer"),
+    ("value", "number"),
+];
+const REPORTS: Fields = &[
+    ("year", "integer"),
+    ("title", "string"),
+    ("published", "date"),
+    ("own_revenue", "number"),
+    ("cooperation_spending", "number"),
+    ("cooperation_spending_derived", "boolean"),
+    ("cooperation_share_pct", "number"),
+    ("target_pct", "number"),
+    ("target_met", "boolean"),
+    ("planned", "number"),
+    ("executed", "number"),
+    ("execution_rate_pct", "number"),
+    ("progress", "number"),
+    ("not_started", "integer"),
+    ("in_progress", "integer"),
+    ("delayed", "integer"),
+    ("completed", "integer"),
+    ("cancelled", "integer"),
+    ("url", "string"),
+];
+
+fn header(fields: Fields) -> Vec<&'static str> {
+    fields.iter().map(|f| f.0).collect()
+}
+
+/// The four CSV files and the data package, under `prefix` (`""` or `es/`).
+pub fn tables(doc: &Document, prefix: &str) -> Vec<Output> {
+    let t = |s: &str| neutralise(s);
+    let list = |xs: &[String]| neutralise(&xs.join("; "));
+    let actions = doc
+        .actions
+        .iter()
+        .map(|a| {
+            vec![
+                t(a.id),
+                t(a.objective),
+                t(a.line),
+                t(a.title),
+                t(a.summary.unwrap_or("")),
+                a.status.as_str().to_string(),
+                a.progress.to_string(),
+                num(a.money.planned.to_f64()),
+                num(a.money.executed.to_f64()),
+                opt(a.money.execution_rate_pct.map(num)),
+                opt(a.start),
+                opt(a.end),
+                t(a.responsible.unwrap_or("")),
+                list(a.partners),
+                list(a.municipalities),
+                a.sdgs.iter().map(|g| g.to_string()).collect::<Vec<_>>().join("; "),
+                list(a.tags),
+                opt(a.last_update),
+                a.url.clone(),
+            ]
+        })
+        .collect();
+    let mut budget = Vec::new();
+    let mut indicators = Vec::new();
+    for a in &doc.actions {
+        for (year, m) in &a.money.by_year {
+            budget.push(vec![
+                t(a.id),
+                year.clone(),
+                num(m.planned.to_f64()),
+                num(m.executed.to_f64()),
+                opt(m.execution_rate_pct.map(num)),
+            ]);
+        }
+        for ind in a.indicators {
+            for v in &ind.values {
+                indicators.push(vec![
+                    t(a.id),
+                    t(&ind.name),
+                    t(ind.unit.as_deref().unwrap_or("")),
+                    opt(ind.baseline.map(num)),
+                    opt(ind.target.map(num)),
+                    v.year.0.to_string(),
+                    num(v.value),
+                ]);
+            }
+        }
+    }
+    let reports = doc
+        .reports
+        .iter()
+        .map(|r| {
+            let f = r.figures;
+            let c = f.snapshot.status_counts;
+            vec![
+                f.year.to_string(),
+                t(r.title),
+                opt(r.published),
+                opt(f.own_revenue.map(|m| num(m.to_f64()))),
+                num(f.cooperation_spending.to_f64()),
+                f.cooperation_spending_derived.to_string(),
+                opt(f.cooperation_share_pct.map(num)),
+                opt(f.target_pct.map(num)),
+                opt(f.target_met),
+                num(f.money.planned.to_f64()),
+                num(f.money.executed.to_f64()),
+                opt(f.money.execution_rate_pct.map(num)),
+                num(f.snapshot.progress),
+                c.not_started.to_string(),
+                c.in_progress.to_string(),
+                c.delayed.to_string(),
+                c.completed.to_string(),
+                c.cancelled.to_string(),
+                r.url.clone(),
+            ]
+        })
+        .collect();
+    vec![
+        Output { path: format!("{prefix}data/actions.csv"), bytes: csv_bytes(&header(ACTIONS), actions) },
+        Output { path: format!("{prefix}data/budget.csv"), bytes: csv_bytes(&header(BUDGET), budget) },
+        Output { path: format!("{prefix}data/indicators.csv"), bytes: csv_bytes(&header(INDICATORS), indicators) },
+        Output { path: format!("{prefix}data/reports.csv"), bytes: csv_bytes(&header(REPORTS), reports) },
+        Output { path: format!("{prefix}data/datapackage.json"), bytes: datapackage(doc) },
+    ]
+}
+
+fn schema(fields: Fields, primary: &[&str], foreign: Option<(&str, &str)>) -> serde_json::Value {
+    let fields: Vec<_> = fields.iter().map(|(name, ty)| json!({ "name": name, "type": ty })).collect();
+    let mut s = json!({ "fields": fields, "primaryKey": primary, "missingValues": [""] });
+    if let Some((field, resource)) = foreign {
+        s["foreignKeys"] = json!([{ "fields": [field], "reference": { "resource": resource, "fields": ["id"] } }]);
+    }
+    s
+}
+
+fn resource(name: &str, title: &str, schema: serde_json::Value) -> serde_json::Value {
+    json!({
+        "name": name,
+        "title": title,
+        "path": format!("{name}.csv"),
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": schema,
+    })
+}
+
+fn datapackage(doc: &Document) -> Vec<u8> {
+    let name: String = doc
+        .site
+        .base_url
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .trim_matches('-')
+        .to_string();
+    let pkg = json!({
+        "profile": "tabular-data-package",
+        "name": format!("{name}-{}", doc.site.language),
+        "title": doc.site.title,
+        "homepage": doc.site.base_url,
+        "resources": [
+            resource("actions", "Actions: today's status, progress and money", schema(ACTIONS, &["id"], None)),
+            resource("budget", "Budget per action and year", schema(BUDGET, &["action", "year"], Some(("action", "actions")))),
+            resource("indicators", "Indicator values per action and year", schema(INDICATORS, &["action", "indicator", "year"], Some(("action", "actions")))),
+            resource("reports", "Annual execution reports", schema(REPORTS, &["year"], None)),
+        ],
+    });
+    let mut bytes = serde_json::to_vec_pretty(&pkg).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(neutralise("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(neutralise("@cmd"), "'@cmd");
+        assert_eq!(neutralise("Normal"), "Normal");
+    }
+
+    #[test]
+    fn numbers_print_plainly() {
+        assert_eq!(num(1000.0), "1000");
+        assert_eq!(num(23150.5), "23150.5");
+        assert_eq!(num(0.07), "0.07");
+    }
+}
