@@ -76,6 +76,56 @@ fn entries(yaml: &str, yaml_line: usize) -> Result<Vec<Entry<'_>>, (usize, Strin
     Ok(out)
 }
 
+/// Largest front matter accepted, and deepest nesting: far beyond any real
+/// file, small enough that a hostile one cannot stall the YAML parser.
+const MAX_YAML_BYTES: usize = 1 << 20;
+const MAX_DEPTH: usize = 32;
+
+/// Refuse, before parsing, a block too big or too deeply nested to be real content.
+fn too_complex(yaml: &str, yaml_line: usize) -> Option<(usize, String)> {
+    if yaml.len() > MAX_YAML_BYTES {
+        return Some((yaml_line, format!("the front matter is {} KiB; at most {} KiB are accepted", yaml.len() / 1024, MAX_YAML_BYTES / 1024)));
+    }
+    for (i, l) in yaml.lines().enumerate() {
+        // Block nesting: deep indentation or chains of `- - - …` on one line.
+        let indent = l.len() - l.trim_start().len();
+        let mut rest = l.trim_start();
+        let mut dashes = 0;
+        while let Some(r) = rest.strip_prefix("- ").or_else(|| rest.strip_prefix("-\t")) {
+            dashes += 1;
+            rest = r.trim_start();
+        }
+        if indent > MAX_DEPTH * 8 || dashes > MAX_DEPTH {
+            return Some((yaml_line + i, format!("values are nested more than {MAX_DEPTH} levels deep")));
+        }
+    }
+    let (mut depth, mut line) = (0usize, yaml_line);
+    let mut quote: Option<char> = None;
+    for c in yaml.chars() {
+        match (quote, c) {
+            (_, '\n') => {
+                line += 1;
+                if quote == Some('#') {
+                    quote = None;
+                }
+            }
+            (Some(q), c) if c == q && q != '#' => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') => quote = Some('#'),
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some((line, format!("values are nested more than {MAX_DEPTH} levels deep")));
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// 1-based column where the value of a `key: value` line starts.
 fn value_column(entry: &str) -> usize {
     let first = entry.lines().next().unwrap_or("");
@@ -108,6 +158,10 @@ pub fn parse<T: DeserializeOwned + Default>(
     diags: &mut Vec<Diagnostic>,
 ) -> (T, Positions) {
     let mut positions = Positions::new();
+    if let Some((line, msg)) = too_complex(yaml, yaml_line) {
+        diags.push(Diagnostic::error(path, line, 1, msg).with_help("front matter holds short fields and lists; put long text in the body"));
+        return (T::default(), positions);
+    }
     let entries = match entries(yaml, yaml_line) {
         Ok(e) => e,
         Err((line, msg)) => {
@@ -231,6 +285,17 @@ mod tests {
         // libyaml reports an unclosed quote where the input ends.
         assert_eq!(diags[0].line, 3, "{diags:?}");
         assert!(diags[0].message.contains("quoted scalar"), "{diags:?}");
+    }
+
+    #[test]
+    fn hostile_nesting_is_refused_quickly() {
+        let mut diags = Vec::new();
+        let yaml = format!("title: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        parse::<Fm>("a.md", &yaml, 2, KNOWN, &mut diags);
+        assert!(diags[0].message.contains("nested"), "{diags:?}");
+        let mut diags = Vec::new();
+        parse::<Fm>("a.md", "title: \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\n", 2, KNOWN, &mut diags);
+        assert!(diags.is_empty(), "brackets inside quotes are text: {diags:?}");
     }
 
     #[test]
