@@ -61,7 +61,7 @@ pub fn compile(opts: &Options) -> Result<Compiled, Vec<Diagnostic>> {
     let mut outputs = if diags.iter().any(Diagnostic::is_error) {
         // A plan with errors is never rendered, but the theme is still checked,
         // so that every problem shows up in the same run.
-        render::check_theme(root, &config, &mut diags);
+        render::check_theme(root, &config, &plan, &mut diags);
         Vec::new()
     } else {
         render::render(root, &config, &plan, &figures, &mut diags)

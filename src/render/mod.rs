@@ -1,9 +1,11 @@
 //! Render: Tera templates of the theme (and the site's overrides) over the
 //! plan and its figures, in every language; returns files in memory.
 
+pub mod facets;
 pub mod feeds;
 pub mod format;
 pub mod pages;
+pub mod search;
 pub mod tables;
 pub mod theme;
 
@@ -46,7 +48,8 @@ pub fn check_bodies(plan: &Plan, diags: &mut Vec<Diagnostic>) {
 }
 
 /// Check the theme (templates parse, every interface string exists) without rendering.
-pub fn check_theme(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) {
+pub fn check_theme(root: &Path, config: &Config, plan: &Plan, diags: &mut Vec<Diagnostic>) {
+    facets::facets(plan, diags);
     let templates = theme::templates(root, config, diags);
     theme::strings(root, config, diags);
     theme::static_files(root, config, diags);
@@ -73,11 +76,16 @@ pub fn render(root: &Path, config: &Config, plan: &Plan, figures: &Figures, diag
     if diags.iter().any(Diagnostic::is_error) {
         return Vec::new();
     }
+    let facets = facets::facets(plan, diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Vec::new();
+    }
     let mut outputs = vec![feeds::robots(config)];
     let mut sitemap_paths: Vec<String> = Vec::new();
     for lang in config.languages() {
         let Some(t) = strings.get(&lang) else { continue };
-        let (lang_outputs, lang_diags) = pages::render_language(&tera, &templates, config, plan, figures, &lang, t);
+        let (lang_outputs, lang_diags) = pages::render_language(&tera, &templates, config, plan, figures, &facets, &lang, t);
+        outputs.push(search::index(plan, config, &lang));
         if lang == config.default_language {
             let prefix_len = config.lang_prefix(&lang).len();
             sitemap_paths = lang_outputs

@@ -29,6 +29,9 @@ pub const TEMPLATES: &[&str] = &[
     "404.html",
 ];
 
+/// Templates rendered only when the theme provides them.
+pub const OPTIONAL: &[&str] = &["facet.html", "facets.html", "search.html"];
+
 /// One page to render.
 struct Job<'a> {
     template: &'static str,
@@ -47,6 +50,7 @@ pub fn render_language(
     config: &Config,
     plan: &Plan,
     figures: &Figures,
+    facets: &[super::facets::Facet],
     lang: &str,
     strings: &serde_json::Value,
 ) -> (Vec<Output>, Vec<Diagnostic>) {
@@ -117,12 +121,35 @@ pub fn render_language(
         let t = plan.text(Kind::Page, &p.slug, lang, &p.text);
         jobs.push(Job { template: "page.html", kind: "page", path: page_path(Kind::Page, &p.slug), title: t.title.clone(), text: Some(t), extra: vec![] });
     }
+    jobs.push(Job { template: "search.html", kind: "search", path: "search/".into(), title: s("search_title"), text: None, extra: vec![] });
+    for (kind, folder) in super::facets::KINDS {
+        let of_kind: Vec<_> = facets.iter().filter(|f| f.kind == *kind).collect();
+        let list: Vec<_> = of_kind
+            .iter()
+            .map(|f| json!({ "key": f.key, "name": f.name, "url": data::url(config, lang, &f.path), "count": f.actions.len() }))
+            .collect();
+        let title = strings.get("facets").and_then(|f| f.get(*folder)).and_then(|v| v.as_str()).unwrap_or(folder).to_string();
+        let extra = vec![("facet_kind", Value::from(*kind)), ("facets", Value::from_serializable(&list))];
+        jobs.push(Job { template: "facets.html", kind: "facets", path: format!("{folder}/"), title, text: None, extra });
+        for f in of_kind {
+            let value = json!({ "kind": f.kind, "key": f.key, "name": f.name, "url": data::url(config, lang, &f.path), "actions": f.actions });
+            let extra = vec![("facet", Value::from_serializable(&value))];
+            jobs.push(Job { template: "facet.html", kind: "facet", path: f.path.clone(), title: f.name.clone(), text: None, extra });
+        }
+    }
     if lang == config.default_language {
         jobs.push(Job { template: "404.html", kind: "404", path: "404.html".into(), title: s("not_found_title"), text: None, extra: vec![] });
     }
 
-    let base = base_context(config, lang, strings, &doc, data_value.clone(), index);
+    let mut base = base_context(config, lang, strings, &doc, data_value.clone(), index);
+    let facet_urls: BTreeMap<&str, BTreeMap<String, String>> = super::facets::paths_by_name(facets)
+        .into_iter()
+        .map(|(k, m)| (k, m.into_iter().map(|(name, path)| (name, data::url(config, lang, &path))).collect()))
+        .collect();
+    base.insert("facet_urls", &facet_urls);
     let resolve = |path: &str| plan.resolve_content_path(path).map(|(kind, id)| data::url(config, lang, &page_path(kind, &id)));
+    // Pages whose template the theme does not have yet are left out.
+    jobs.retain(|j| !OPTIONAL.contains(&j.template) || templates.sources.contains_key(j.template));
     let results: Vec<(Option<Output>, Vec<Diagnostic>)> = jobs
         .par_iter()
         .map(|job| {

@@ -1,0 +1,80 @@
+//! The search index of one language: titles, summaries and the plain text of
+//! bodies of actions, objectives, lines, reports and pages, as a JSON file the
+//! search page reads offline.
+
+use super::Output;
+use crate::config::Config;
+use crate::data::{page_path, url};
+use crate::load::Kind;
+use crate::model::{Plan, Text};
+use pulldown_cmark::{Event, Parser, TagEnd};
+use serde::Serialize;
+
+/// Bodies are cut to this many characters: enough to find a page by its words.
+const BODY_CHARS: usize = 3000;
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    kind: &'static str,
+    id: &'a str,
+    title: &'a str,
+    url: String,
+    summary: &'a str,
+    text: String,
+}
+
+/// The words of a Markdown body, without markup.
+pub fn plain_text(markdown: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            _ => {}
+        }
+        if out.len() > BODY_CHARS * 4 {
+            break;
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(BODY_CHARS).collect()
+}
+
+pub fn index(plan: &Plan, config: &Config, lang: &str) -> Output {
+    let mut docs: Vec<(Kind, &'static str, String, &Text)> = Vec::new();
+    docs.extend(plan.lines.iter().map(|l| (Kind::Line, "line", l.id.clone(), &l.text)));
+    docs.extend(plan.objectives.iter().map(|o| (Kind::Objective, "objective", o.id.clone(), &o.text)));
+    docs.extend(plan.actions.iter().map(|a| (Kind::Action, "action", a.id.clone(), &a.text)));
+    docs.extend(plan.reports.iter().map(|r| (Kind::Report, "report", r.year.to_string(), &r.text)));
+    docs.extend(plan.pages.iter().map(|p| (Kind::Page, "page", p.slug.clone(), &p.text)));
+    let out: Vec<Doc> = docs
+        .iter()
+        .map(|(k, kind, id, default)| {
+            let t = plan.text(*k, id, lang, default);
+            Doc {
+                kind,
+                id,
+                title: &t.title,
+                url: url(config, lang, &page_path(*k, id)),
+                summary: t.summary.as_deref().unwrap_or(""),
+                text: plain_text(&t.body),
+            }
+        })
+        .collect();
+    let mut bytes = serde_json::to_vec(&out).unwrap_or_default();
+    bytes.push(b'\n');
+    Output { path: format!("{}search/index.json", config.lang_prefix(lang)), bytes }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn plain_text_drops_markup() {
+        assert_eq!(super::plain_text("# Title\n\nSome *bold* [link](x).\n\n| a | b |"), "Title Some bold link. | a | b |");
+    }
+}
