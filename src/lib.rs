@@ -9,6 +9,7 @@ pub mod data;
 pub mod derive;
 pub mod derive_reports;
 pub mod diagnostics;
+pub mod history;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -16,6 +17,10 @@ pub mod model_action;
 pub mod natural;
 pub mod output;
 pub mod render;
+pub mod report;
+pub mod scaffold;
+pub mod schema;
+pub mod serve;
 pub mod warnings;
 
 use diagnostics::{Diagnostic, Diagnostics};
@@ -58,13 +63,17 @@ pub fn compile(opts: &Options) -> Result<Compiled, Vec<Diagnostic>> {
     warnings::check(&plan, &mut diags);
     let figures = derive::derive(&plan, config.accountability.cooperation_target_pct);
     render::check_bodies(&plan, &mut diags);
+    let history = history::read(root).unwrap_or_else(|e| {
+        diags.push(Diagnostic::warning(".git", 0, 0, format!("the git history could not be read, so pages list no modifications: {e}")));
+        None
+    });
     let mut outputs = if diags.iter().any(Diagnostic::is_error) {
         // A plan with errors is never rendered, but the theme is still checked,
         // so that every problem shows up in the same run.
         render::check_theme(root, &config, &plan, &mut diags);
         Vec::new()
     } else {
-        render::render(root, &config, &plan, &figures, &mut diags)
+        render::render(root, &config, &plan, &figures, history.as_ref(), &mut diags)
     };
     let mut all = Diagnostics::new();
     all.extend(diags);

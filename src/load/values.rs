@@ -30,6 +30,20 @@ impl Date {
         Date { year, month: 12, day: 31 }
     }
 
+    /// The UTC calendar date of a Unix time (Howard Hinnant's civil-from-days).
+    pub fn from_unix(secs: i64) -> Date {
+        let z = secs.div_euclid(86_400) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
     pub fn parse(text: &str) -> Option<Date> {
         let b = text.as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
@@ -172,7 +186,7 @@ fn bounded<'de, D: Deserializer<'de>>(d: D, min: i64, max: i64, what: &'static s
 }
 
 /// The state of an action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     NotStarted,
@@ -226,6 +240,13 @@ mod tests {
         assert!(Date::parse("2017-13-01").is_none());
         assert!(Date::parse("2017-1-01").is_none());
         assert!(Date::parse("+017-01-01").is_none());
+    }
+
+    #[test]
+    fn unix_times_become_dates() {
+        assert_eq!(Date::from_unix(0).to_string(), "1970-01-01");
+        assert_eq!(Date::from_unix(951_782_400).to_string(), "2000-02-29");
+        assert_eq!(Date::from_unix(1_798_761_599).to_string(), "2026-12-31");
     }
 
     #[test]

@@ -58,7 +58,14 @@ pub fn check_theme(root: &Path, config: &Config, plan: &Plan, diags: &mut Vec<Di
 
 /// Render every page and data file. Problems (templates, strings) go to `diags`;
 /// Markdown links are checked once by `check_bodies`.
-pub fn render(root: &Path, config: &Config, plan: &Plan, figures: &Figures, diags: &mut Vec<Diagnostic>) -> Vec<Output> {
+pub fn render(
+    root: &Path,
+    config: &Config,
+    plan: &Plan,
+    figures: &Figures,
+    history: Option<&crate::history::History>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Output> {
     let templates = theme::templates(root, config, diags);
     let strings = theme::strings(root, config, diags);
     let statics = theme::static_files(root, config, diags);
@@ -84,7 +91,7 @@ pub fn render(root: &Path, config: &Config, plan: &Plan, figures: &Figures, diag
     let mut sitemap_paths: Vec<String> = Vec::new();
     for lang in config.languages() {
         let Some(t) = strings.get(&lang) else { continue };
-        let (lang_outputs, lang_diags) = pages::render_language(&tera, &templates, config, plan, figures, &facets, &lang, t);
+        let (lang_outputs, lang_diags) = pages::render_language(&tera, &templates, config, plan, figures, &facets, history, &lang, t);
         outputs.push(search::index(plan, config, &lang));
         if lang == config.default_language {
             let prefix_len = config.lang_prefix(&lang).len();

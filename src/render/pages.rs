@@ -51,6 +51,7 @@ pub fn render_language(
     plan: &Plan,
     figures: &Figures,
     facets: &[super::facets::Facet],
+    history: Option<&crate::history::History>,
     lang: &str,
     strings: &serde_json::Value,
 ) -> (Vec<Output>, Vec<Diagnostic>) {
@@ -90,6 +91,7 @@ pub fn render_language(
         let prev = i.checked_sub(1).map_or(Value::none(), |p| actions[p].1.clone());
         let next = actions.get(i + 1).map_or(Value::none(), |n| n.1.clone());
         let extra = vec![
+            ("history", history_value(config, plan, history, Kind::Action, &a.id, &a.text.path)),
             ("action", actions[i].1.clone()),
             ("objective", find(&objectives, &a.objective)),
             ("line", find(&lines, &a.line)),
@@ -106,7 +108,11 @@ pub fn render_language(
         let t = plan.text(Kind::Report, &id, lang, &r.text);
         let previous = i.checked_sub(1).map_or(Value::none(), |p| reports[p].1.clone());
         let title = if t.title.is_empty() { format!("{} {}", s("report_title"), r.year) } else { t.title.clone() };
-        let extra = vec![("report", reports[i].1.clone()), ("previous", previous)];
+        let extra = vec![
+            ("report", reports[i].1.clone()),
+            ("previous", previous),
+            ("history", history_value(config, plan, history, Kind::Report, &id, &r.text.path)),
+        ];
         jobs.push(Job { template: "report.html", kind: "report", path: page_path(Kind::Report, &id), title, text: Some(t), extra });
     }
     jobs.push(Job {
@@ -184,6 +190,21 @@ pub fn render_language(
         diags.extend(d);
     }
     (outputs, diags)
+}
+
+/// The commits that changed an entity's files (default language and
+/// translations), newest first; none when the site is not in a git repository.
+fn history_value(config: &Config, plan: &Plan, history: Option<&crate::history::History>, kind: Kind, id: &str, path: &str) -> Value {
+    let Some(h) = history else { return Value::none() };
+    let mut paths: Vec<&str> = vec![path];
+    paths.extend(plan.translations.iter().filter(|((k, i, _), _)| *k == kind && i == id).map(|(_, t)| t.path.as_str()));
+    let source = config.accountability.source_url.as_deref();
+    let list: Vec<_> = h
+        .of(&paths)
+        .into_iter()
+        .map(|c| json!({ "id": c.id, "short": c.short, "date": c.date, "message": c.message, "url": source.map(|s| format!("{s}commit/{}", c.id)) }))
+        .collect();
+    Value::from_serializable(&list)
 }
 
 fn json_bytes<T: serde::Serialize>(value: &T) -> Vec<u8> {
