@@ -201,8 +201,11 @@ fn build(opts: Options) -> ExitCode {
             let pages = compiled.outputs.iter().filter(|o| o.path.ends_with(".html")).count();
             let data = compiled.outputs.iter().filter(|o| o.path.contains("data/")).count();
             eprintln!(
-                "built {pages} pages and {data} data files in {} languages into {} in {} ms",
-                compiled.config.languages().len(),
+                "built {pages} pages and {data} data files in {} into {} in {} ms",
+                match compiled.config.languages().len() {
+                    1 => "1 language".to_string(),
+                    n => format!("{n} languages"),
+                },
                 out.display(),
                 started.elapsed().as_millis()
             );

@@ -69,13 +69,33 @@ pub fn link_action(
 
     let mut budget = fm.budget.clone();
     budget.sort_by_key(|b| b.year);
-    for pair in budget.windows(2) {
-        if pair[0].year == pair[1].year {
-            let (l, c) = s.pos("budget");
+    for (i, b) in fm.budget.iter().enumerate() {
+        if fm.budget[..i].iter().any(|x| x.year == b.year) {
+            let (l, c) = s.positions.get(&format!("budget[{i}]")).copied().unwrap_or_else(|| s.pos("budget"));
             diags.push(
-                Diagnostic::error(path, l, c, format!("`budget` has two entries for {}", pair[0].year.0))
+                Diagnostic::error(path, l, c, format!("`budget` has two entries for {}", b.year.0))
                     .with_help("one entry per year: add the amounts together"),
             );
+        }
+    }
+
+    let mut names = BTreeSet::new();
+    for ind in &fm.indicators {
+        let (l, c) = s.pos("indicators");
+        if !names.insert(ind.name.as_str()) {
+            diags.push(
+                Diagnostic::error(path, l, c, format!("two indicators are named `{}`", ind.name))
+                    .with_help("give each indicator of an action its own name"),
+            );
+        }
+        let mut years = BTreeSet::new();
+        for v in &ind.values {
+            if !years.insert(v.year) {
+                diags.push(
+                    Diagnostic::error(path, l, c, format!("indicator `{}` has two values for {}", ind.name, v.year.0))
+                        .with_help("one value per year"),
+                );
+            }
         }
     }
 
@@ -83,8 +103,9 @@ pub fn link_action(
     updates.sort_by_key(|u| u.date);
     for (i, u) in fm.updates.iter().enumerate() {
         let what = format!("updates[{i}] ({}): ", u.date);
+        let at = s.positions.get(&format!("updates[{i}]")).copied().unwrap_or_else(|| s.pos("updates"));
         if let Some(st) = u.status {
-            check_progress(s, st, u.progress.map(|p| p.0), s.pos("updates"), &what, diags);
+            check_progress(s, st, u.progress.map(|p| p.0), at, &what, diags);
         } else if u.progress.is_some_and(|p| p.0 == 100) {
             // Progress 100 without a status is legal; the status comes from an earlier update.
         }

@@ -20,6 +20,8 @@ pub fn human(diags: &[Diagnostic], root: &Path) -> String {
     for d in diags {
         let source = sources.entry(d.path.as_str()).or_insert_with(|| std::fs::read_to_string(root.join(&d.path)).ok());
         out.push_str(&one(d, source.as_deref()));
+        // A blank line between problems, as compilers do, so each reads as a block.
+        out.push('\n');
     }
     out
 }
@@ -57,7 +59,7 @@ fn header(d: &Diagnostic) -> String {
 fn one(d: &Diagnostic, source: Option<&str>) -> String {
     let mut out = header(d);
     let notes: Vec<String> = d.help.iter().map(|h| format!("help: {h}")).collect();
-    let span = source.filter(|_| d.line > 0).and_then(|text| span(text, d.line, d.column));
+    let span = source.filter(|_| d.line > 0).and_then(|text| span(text, d.line, d.column)).filter(|r| !is_fence(source, r));
     let (Some(text), Some(range)) = (source, span) else {
         for n in &notes {
             out.push_str(&format!("  = {n}\n"));
@@ -87,6 +89,12 @@ fn one(d: &Diagnostic, source: Option<&str>) -> String {
         }
     }
     out
+}
+
+/// A diagnostic about a whole content file points at its opening `---`;
+/// underlining the fence would say nothing, so it gets no snippet.
+fn is_fence(source: Option<&str>, range: &std::ops::Range<usize>) -> bool {
+    source.and_then(|t| t.get(range.clone())).is_some_and(|s| s == "---")
 }
 
 /// Byte range to underline for a 1-based line and character column: the

@@ -67,19 +67,28 @@ fn root<T: JsonSchema>() -> Schema {
     SchemaSettings::draft07().into_generator().into_root_schema_for::<T>()
 }
 
-/// What the types alone cannot say: a title for editors, the rule that
-/// `progress` is required while an action is under way, and that a required
-/// key may not be left empty (the loader reads `title:` with no value as absent).
+/// What the types alone cannot say: a title for editors, which keys are
+/// required, and that `progress` is required while an action is under way.
 fn finish(value: &mut Value, kind: &str, title: &str) {
     let Some(obj) = value.as_object_mut() else { return };
     obj.insert("title".into(), json!(format!("retiment front matter: {title}")));
-    let required: Vec<String> = obj.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(|v| v.as_str().map(String::from)).collect();
+    // Every key is optional for the loader (so that one run reports every
+    // missing key); the ones marked `#[schemars(required)]` in `load::kinds`
+    // come out with a default of null that their schema does not admit: an
+    // editor must write them.
+    let mut required: Vec<Value> = Vec::new();
     if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
-        for key in &required {
-            if let Some(p) = props.get_mut(key) {
-                drop_null(p);
+        for (key, p) in props.iter_mut() {
+            if p.get("default") == Some(&Value::Null) && !admits_null(p) {
+                required.push(json!(key));
+                if let Some(o) = p.as_object_mut() {
+                    o.remove("default");
+                }
             }
         }
+    }
+    if !required.is_empty() {
+        obj.insert("required".into(), Value::Array(required));
     }
     if kind == "action" {
         obj.insert(
@@ -90,28 +99,10 @@ fn finish(value: &mut Value, kind: &str, title: &str) {
     }
 }
 
-/// `type: ["string", "null"]` → `type: "string"`; `anyOf: [X, {type: null}]` → X.
-fn drop_null(p: &mut Value) {
-    let Some(obj) = p.as_object_mut() else { return };
-    if let Some(Value::Array(types)) = obj.get_mut("type") {
-        types.retain(|t| t != "null");
-        if types.len() == 1 {
-            let only = types.remove(0);
-            obj.insert("type".into(), only);
-        }
-    }
-    if let Some(Value::Array(any)) = obj.get("anyOf") {
-        let rest: Vec<Value> = any.iter().filter(|s| s.get("type") != Some(&json!("null"))).cloned().collect();
-        if let [only] = rest.as_slice() {
-            let only = only.clone();
-            obj.remove("anyOf");
-            if let Some(o) = only.as_object() {
-                for (k, v) in o {
-                    obj.entry(k.clone()).or_insert_with(|| v.clone());
-                }
-            }
-        }
-    }
+/// `type: "null"`, `type: [.., "null"]` or an `anyOf` with a null branch.
+fn admits_null(p: &Value) -> bool {
+    let null_type = |t: &Value| t == "null" || t.as_array().is_some_and(|a| a.iter().any(|x| x == "null"));
+    p.get("type").is_some_and(null_type) || p.get("anyOf").and_then(Value::as_array).is_some_and(|a| a.iter().any(admits_null))
 }
 
 // The value types check themselves in a hand-written `Deserialize`; their

@@ -76,6 +76,23 @@ fn entries(yaml: &str, yaml_line: usize) -> Result<Vec<Entry<'_>>, (usize, Strin
     Ok(out)
 }
 
+/// Positions of the items of a block list (`key[0]`, `key[1]` …), so that a
+/// problem in the third update is reported on the third update's line.
+fn record_items(entry: &Entry, positions: &mut Positions) {
+    let mut item_indent = None;
+    let mut n = 0;
+    for (i, line) in entry.text.lines().enumerate().skip(1) {
+        let indent = line.len() - line.trim_start().len();
+        if !line.trim_start().starts_with("- ") && line.trim() != "-" {
+            continue;
+        }
+        if *item_indent.get_or_insert(indent) == indent {
+            positions.insert(format!("{}[{n}]", entry.key), (entry.line + i, indent + 1));
+            n += 1;
+        }
+    }
+}
+
 /// Largest front matter accepted, and deepest nesting: far beyond any real
 /// file, small enough that a hostile one cannot stall the YAML parser.
 const MAX_YAML_BYTES: usize = 1 << 20;
@@ -179,6 +196,7 @@ pub fn parse<T: DeserializeOwned + Default>(
             continue;
         }
         positions.insert(entry.key.clone(), (entry.line, entry.column));
+        record_items(entry, &mut positions);
         if !known.contains(&entry.key.as_str()) {
             diags.push(
                 Diagnostic::error(path, entry.line, entry.column, format!("unknown key `{}`", entry.key))

@@ -97,6 +97,17 @@ pub fn date(iso: &str, lang: &str) -> Option<String> {
     Some((l.date)(d.day, l.months[usize::from(d.month) - 1], d.year))
 }
 
+/// A file size for people: `850 B`, `12,3 kB`, `1,2 MB` (decimal units).
+pub fn filesize(bytes: f64, lang: &str) -> String {
+    if bytes < 1000.0 {
+        format!("{}\u{a0}B", number(bytes, 0, lang))
+    } else if bytes < 1_000_000.0 {
+        format!("{}\u{a0}kB", number(bytes / 1000.0, 1, lang))
+    } else {
+        format!("{}\u{a0}MB", number(bytes / 1_000_000.0, 1, lang))
+    }
+}
+
 fn lang_of(state: &State) -> String {
     state.get::<String>("lang").ok().flatten().unwrap_or_else(|| "en".into())
 }
@@ -121,6 +132,9 @@ pub fn register(tera: &mut tera::Tera, currency: String) {
     tera.register_filter("money", move |v: Value, _: Kwargs, st: &State| -> TeraResult<String> {
         Ok(as_number(&v, "money")?.map(|x| money(x, &currency, &lang_of(st))).unwrap_or_default())
     });
+    tera.register_filter("filesize", |v: Value, _: Kwargs, st: &State| -> TeraResult<String> {
+        Ok(as_number(&v, "filesize")?.map(|x| filesize(x, &lang_of(st))).unwrap_or_default())
+    });
     tera.register_filter("date", |v: Value, _: Kwargs, st: &State| -> TeraResult<String> {
         match v.as_str() {
             Some(s) => date(s, &lang_of(st)).ok_or_else(|| tera::Error::message(format!("the `date` filter needs YYYY-MM-DD, got `{s}`"))),
@@ -143,6 +157,13 @@ mod tests {
         assert_eq!(number(999.0, 0, "en"), "999");
         assert_eq!(percent(0.7, 2, "ca"), "0,70\u{a0}%");
         assert_eq!(percent(41.3, 1, "en"), "41.3%");
+    }
+
+    #[test]
+    fn file_sizes() {
+        assert_eq!(filesize(850.0, "ca"), "850\u{a0}B");
+        assert_eq!(filesize(12_345.0, "ca"), "12,3\u{a0}kB");
+        assert_eq!(filesize(1_234_567.0, "en"), "1.2\u{a0}MB");
     }
 
     #[test]

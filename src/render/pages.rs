@@ -153,6 +153,7 @@ pub fn render_language(
         .map(|(k, m)| (k, m.into_iter().map(|(name, path)| (name, data::url(config, lang, &path))).collect()))
         .collect();
     base.insert("facet_urls", &facet_urls);
+    base.insert("downloads", &downloads(config, lang, &outputs));
     let resolve = |path: &str| plan.resolve_content_path(path).map(|(kind, id)| data::url(config, lang, &page_path(kind, &id)));
     // Pages whose template the theme does not have yet are left out.
     jobs.retain(|j| !OPTIONAL.contains(&j.template) || templates.sources.contains_key(j.template));
@@ -190,6 +191,27 @@ pub fn render_language(
         diags.extend(d);
     }
     (outputs, diags)
+}
+
+/// The data files of a language, with their format and size, for download lists.
+fn downloads(config: &Config, lang: &str, outputs: &[Output]) -> Vec<serde_json::Value> {
+    let prefix = config.lang_prefix(lang);
+    let mut list: Vec<_> = outputs
+        .iter()
+        .filter_map(|o| {
+            let rel = o.path.strip_prefix(&prefix)?;
+            let name = rel.strip_prefix("data/").or_else(|| (rel == "feed.xml").then_some(rel))?;
+            let (format, media_type) = match name.rsplit('.').next() {
+                Some("csv") => ("CSV", "text/csv"),
+                Some("xml") => ("Atom", "application/atom+xml"),
+                _ => ("JSON", "application/json"),
+            };
+            let stem = name.split('.').next().unwrap_or(name);
+            Some(json!({ "name": name, "stem": stem, "url": data::url(config, lang, rel), "format": format, "media_type": media_type, "bytes": o.bytes.len() }))
+        })
+        .collect();
+    list.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    list
 }
 
 /// The commits that changed an entity's files (default language and

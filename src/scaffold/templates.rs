@@ -9,7 +9,9 @@ pub fn quote(s: &str) -> String {
 
 /// Front matter lines as (YAML, comment); comments are aligned in one column.
 fn front_matter(kind: &str, lines: &[(String, &str)], body: &str) -> String {
-    let width = lines.iter().map(|(code, _)| code.chars().count()).max().unwrap_or(0).min(40) + 2;
+    // Comments line up after the keys that are written out; a long example
+    // line does not push every comment to the right.
+    let width = lines.iter().filter(|(code, c)| !c.is_empty() && !code.starts_with('#')).map(|(code, _)| code.chars().count()).max().unwrap_or(0).clamp(24, 40) + 2;
     let mut out = format!("---\n# yaml-language-server: $schema=../../schemas/{kind}.json\n");
     for (code, comment) in lines {
         if comment.is_empty() {

@@ -103,13 +103,7 @@ fn watch_loop(mut watcher: watch::Watcher, opts: &Options, site: &RwLock<Site>, 
         // Everything already waiting is part of the same rebuild.
         let mut batch = vec![first];
         batch.extend(watcher.events.try_iter());
-        let mut changed: Vec<PathBuf> = Vec::new();
-        for result in batch {
-            match result {
-                Ok(events) => changed.extend(events.into_iter().map(|e| e.path).filter(|p| watcher.is_source(p))),
-                Err(e) => eprintln!("warning: watching files: {e}"),
-            }
-        }
+        let mut changed: Vec<PathBuf> = batch.into_iter().flat_map(|r| watcher.changed(r)).collect();
         if changed.is_empty() {
             continue;
         }

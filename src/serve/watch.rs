@@ -2,8 +2,8 @@
 //! static/, templates/ and themes/ — never the whole folder, which may hold
 //! the output and, in a checkout, `target/`.
 
-use notify_debouncer_mini::notify::RecursiveMode;
-use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
+use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -16,7 +16,7 @@ pub const FOLDERS: &[&str] = &["content", "static", "templates", "themes"];
 const DEBOUNCE: Duration = Duration::from_millis(150);
 
 pub struct Watcher {
-    debouncer: Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>,
+    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     root: PathBuf,
     watched: Vec<PathBuf>,
     pub events: mpsc::Receiver<DebounceEventResult>,
@@ -27,8 +27,8 @@ impl Watcher {
     /// appear later) and each source folder that exists.
     pub fn new(root: &Path) -> Result<Watcher, String> {
         let (tx, events) = mpsc::channel();
-        let mut debouncer = new_debouncer(DEBOUNCE, tx).map_err(|e| format!("cannot watch files: {e}"))?;
-        debouncer.watcher().watch(root, RecursiveMode::NonRecursive).map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+        let mut debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(|e| format!("cannot watch files: {e}"))?;
+        debouncer.watch(root, RecursiveMode::NonRecursive).map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
         let mut w = Watcher { debouncer, root: root.to_path_buf(), watched: Vec::new(), events };
         w.watch_new_folders();
         Ok(w)
@@ -40,7 +40,7 @@ impl Watcher {
         for name in FOLDERS {
             let dir = self.root.join(name);
             if dir.is_dir() && !self.watched.contains(&dir) {
-                match self.debouncer.watcher().watch(&dir, RecursiveMode::Recursive) {
+                match self.debouncer.watch(&dir, RecursiveMode::Recursive) {
                     Ok(()) => self.watched.push(dir),
                     Err(e) => eprintln!("warning: cannot watch {name}/: {e}; changes there need a restart"),
                 }
@@ -50,9 +50,23 @@ impl Watcher {
         self.watched.retain(|d| d.is_dir());
     }
 
-    /// Whether a changed path should rebuild the site.
-    pub fn is_source(&self, path: &Path) -> bool {
-        is_source(&self.root, path)
+    /// The source files an event batch changed. Reads are left out: the
+    /// build itself opens every file, and must not trigger another build.
+    pub fn changed(&self, result: DebounceEventResult) -> Vec<PathBuf> {
+        match result {
+            Ok(events) => events
+                .into_iter()
+                .filter(|e| !e.event.kind.is_access())
+                .flat_map(|e| e.event.paths)
+                .filter(|p| is_source(&self.root, p))
+                .collect(),
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("warning: watching files: {e}");
+                }
+                Vec::new()
+            }
+        }
     }
 }
 
