@@ -168,11 +168,14 @@ pub fn document<'a>(plan: &'a Plan, figures: &'a Figures, config: &'a Config, la
         source_url: config.accountability.source_url.as_deref(),
         contact: config.accountability.contact.as_deref(),
     };
+    let groups = plan.groups();
+    let ids = |members: &[usize]| -> Vec<&'a str> { members.iter().map(|&i| plan.actions[i].id.as_str()).collect() };
     let lines = plan
         .lines
         .iter()
         .zip(&figures.lines)
-        .map(|(l, f)| {
+        .enumerate()
+        .map(|(n, (l, f))| {
             let t = text(Kind::Line, &l.id, &l.text);
             LineOut {
                 id: &l.id,
@@ -184,8 +187,8 @@ pub fn document<'a>(plan: &'a Plan, figures: &'a Figures, config: &'a Config, la
                 status_counts: f.status_counts,
                 money: &f.money,
                 action_count: f.action_count,
-                objectives: plan.objectives.iter().filter(|o| o.line == l.id).map(|o| o.id.as_str()).collect(),
-                actions: plan.actions.iter().filter(|a| a.line == l.id).map(|a| a.id.as_str()).collect(),
+                objectives: groups.objectives_by_line[n].iter().map(|&i| plan.objectives[i].id.as_str()).collect(),
+                actions: ids(&groups.actions_by_line[n]),
             }
         })
         .collect();
@@ -193,7 +196,8 @@ pub fn document<'a>(plan: &'a Plan, figures: &'a Figures, config: &'a Config, la
         .objectives
         .iter()
         .zip(&figures.objectives)
-        .map(|(o, f)| {
+        .enumerate()
+        .map(|(n, (o, f))| {
             let t = text(Kind::Objective, &o.id, &o.text);
             ObjectiveOut {
                 id: &o.id,
@@ -205,7 +209,7 @@ pub fn document<'a>(plan: &'a Plan, figures: &'a Figures, config: &'a Config, la
                 status_counts: f.status_counts,
                 money: &f.money,
                 action_count: f.action_count,
-                actions: plan.actions.iter().filter(|a| a.objective == o.id).map(|a| a.id.as_str()).collect(),
+                actions: ids(&groups.actions_by_objective[n]),
             }
         })
         .collect();

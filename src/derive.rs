@@ -166,21 +166,20 @@ fn action_money(a: &Action) -> MoneyFigures {
 pub fn derive(plan: &Plan, target_pct: Option<f64>) -> Figures {
     let actions: Vec<ActionFigures> =
         plan.actions.iter().map(|a| ActionFigures { money: action_money(a), last_update: a.updates.last().map(|u| u.date) }).collect();
-    let group = |pick: &dyn Fn(&Action) -> bool| -> Rollup {
+    let group = |members: &mut dyn Iterator<Item = usize>| -> Rollup {
         let mut money = MoneyFigures::default();
-        let mut count = 0;
-        for (a, f) in plan.actions.iter().zip(&actions) {
-            if pick(a) {
-                money.add(&f.money);
-                count += 1;
-            }
+        let mut states = Vec::new();
+        for i in members {
+            money.add(&actions[i].money);
+            states.push((plan.actions[i].status, plan.actions[i].progress));
         }
-        let (progress, status_counts) = progress_and_counts(plan.actions.iter().filter(|a| pick(a)).map(|a| (a.status, a.progress)));
-        Rollup { progress, status_counts, money: money.finish(), action_count: count }
+        let (progress, status_counts) = progress_and_counts(states.iter().copied());
+        Rollup { progress, status_counts, money: money.finish(), action_count: states.len() as u32 }
     };
-    let lines = plan.lines.iter().map(|l| group(&|a: &Action| a.line == l.id)).collect();
-    let objectives = plan.objectives.iter().map(|o| group(&|a: &Action| a.objective == o.id)).collect();
-    let total = group(&|_| true);
+    let groups = plan.groups();
+    let lines = groups.actions_by_line.iter().map(|m| group(&mut m.iter().copied())).collect();
+    let objectives = groups.actions_by_objective.iter().map(|m| group(&mut m.iter().copied())).collect();
+    let total = group(&mut (0..plan.actions.len()));
     let reports = crate::derive_reports::derive_reports(plan, &actions, &total, target_pct);
     Figures { plan: total, lines, objectives, actions, reports }
 }

@@ -4,7 +4,7 @@
 
 use crate::derive::{progress_and_counts, round1, round2, state_at, ActionFigures, Rollup, StatusCounts, YearMoney};
 use crate::load::values::{Date, Money, Status};
-use crate::model::Plan;
+use crate::model::{Groups, Plan};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -80,26 +80,15 @@ pub struct ReportFigures {
 }
 
 /// The plan's state on day `d`.
-pub fn snapshot(plan: &Plan, d: Date) -> Snapshot {
+pub fn snapshot(plan: &Plan, groups: &Groups, d: Date) -> Snapshot {
     let states: Vec<(Status, u8)> = plan.actions.iter().map(|a| state_at(a, d)).collect();
-    let group = |pick: &dyn Fn(usize) -> bool| progress_and_counts((0..states.len()).filter(|i| pick(*i)).map(|i| states[i]));
-    let (progress, status_counts) = group(&|_| true);
-    let lines = plan
-        .lines
-        .iter()
-        .map(|l| {
-            let (progress, status_counts) = group(&|i| plan.actions[i].line == l.id);
-            GroupState { id: l.id.clone(), progress, status_counts }
-        })
-        .collect();
-    let objectives = plan
-        .objectives
-        .iter()
-        .map(|o| {
-            let (progress, status_counts) = group(&|i| plan.actions[i].objective == o.id);
-            GroupState { id: o.id.clone(), progress, status_counts }
-        })
-        .collect();
+    let (progress, status_counts) = progress_and_counts(states.iter().copied());
+    let group = |id: &str, members: &[usize]| {
+        let (progress, status_counts) = progress_and_counts(members.iter().map(|&i| states[i]));
+        GroupState { id: id.to_string(), progress, status_counts }
+    };
+    let lines = plan.lines.iter().zip(&groups.actions_by_line).map(|(l, m)| group(&l.id, m)).collect();
+    let objectives = plan.objectives.iter().zip(&groups.actions_by_objective).map(|(o, m)| group(&o.id, m)).collect();
     let actions = plan
         .actions
         .iter()
@@ -112,11 +101,12 @@ pub fn snapshot(plan: &Plan, d: Date) -> Snapshot {
 /// Figures of every report, in year order.
 pub fn derive_reports(plan: &Plan, actions: &[ActionFigures], total: &Rollup, target_pct: Option<f64>) -> Vec<ReportFigures> {
     let mut out: Vec<ReportFigures> = Vec::with_capacity(plan.reports.len());
+    let groups = plan.groups();
     for (i, r) in plan.reports.iter().enumerate() {
-        let snap = snapshot(plan, Date::year_end(r.year));
+        let snap = snapshot(plan, &groups, Date::year_end(r.year));
         let previous_year = if i == 0 { None } else { Some(plan.reports[i - 1].year) };
         let before = match i {
-            0 => snapshot(plan, Date::year_end(r.year - 1)),
+            0 => snapshot(plan, &groups, Date::year_end(r.year - 1)),
             _ => out[i - 1].snapshot.clone(),
         };
         let money = total.money.year(r.year);

@@ -90,7 +90,43 @@ pub struct Plan {
     pub translations: BTreeMap<(Kind, String, String), Text>,
 }
 
+/// Which actions and objectives belong to each line and objective, by index
+/// into the plan's lists: built once, so roll-ups never rescan every action.
+#[derive(Debug, Clone, Default)]
+pub struct Groups {
+    /// Parallel to `plan.lines`: indices into `plan.actions`.
+    pub actions_by_line: Vec<Vec<usize>>,
+    /// Parallel to `plan.objectives`: indices into `plan.actions`.
+    pub actions_by_objective: Vec<Vec<usize>>,
+    /// Parallel to `plan.lines`: indices into `plan.objectives`.
+    pub objectives_by_line: Vec<Vec<usize>>,
+}
+
 impl Plan {
+    pub fn groups(&self) -> Groups {
+        let line_index: HashMap<&str, usize> = self.lines.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect();
+        let objective_index: HashMap<&str, usize> = self.objectives.iter().enumerate().map(|(i, o)| (o.id.as_str(), i)).collect();
+        let mut g = Groups {
+            actions_by_line: vec![Vec::new(); self.lines.len()],
+            actions_by_objective: vec![Vec::new(); self.objectives.len()],
+            objectives_by_line: vec![Vec::new(); self.lines.len()],
+        };
+        for (i, o) in self.objectives.iter().enumerate() {
+            if let Some(&l) = line_index.get(o.line.as_str()) {
+                g.objectives_by_line[l].push(i);
+            }
+        }
+        for (i, a) in self.actions.iter().enumerate() {
+            if let Some(&l) = line_index.get(a.line.as_str()) {
+                g.actions_by_line[l].push(i);
+            }
+            if let Some(&o) = objective_index.get(a.objective.as_str()) {
+                g.actions_by_objective[o].push(i);
+            }
+        }
+        g
+    }
+
     /// An entity's text in `lang`, falling back to the default language.
     pub fn text<'a>(&'a self, kind: Kind, id: &str, lang: &str, default: &'a Text) -> &'a Text {
         self.translations.get(&(kind, id.to_string(), lang.to_string())).unwrap_or(default)
