@@ -35,6 +35,10 @@ pub fn render(body: &str, cx: &Context, diags: &mut Vec<Diagnostic>) -> String {
     let mut heading: Option<(usize, HeadingLevel, Option<CowStr>, Vec<CowStr>, Vec<(CowStr, Option<CowStr>)>)> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
+            // Without raw HTML, bodies are untrusted: only safe link schemes survive.
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) if !cx.raw_html && !is_safe_url(&dest_url) => {
+                events.push(Event::Start(Tag::Link { link_type, dest_url: "#".into(), title, id }));
+            }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
                 match resolve_internal(&dest_url, cx) {
                     Some(url) => events.push(Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id })),
@@ -73,6 +77,19 @@ pub fn render(body: &str, cx: &Context, diags: &mut Vec<Diagnostic>) -> String {
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     out
+}
+
+/// http(s), mailto, tel, relative and fragment links; not `javascript:` and the like.
+fn is_safe_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    match lower.find(':') {
+        None => true,
+        Some(colon) => {
+            let scheme = &lower[..colon];
+            // A colon after a `/`, `?` or `#` is part of a path, not a scheme.
+            scheme.contains(['/', '?', '#']) || matches!(scheme, "http" | "https" | "mailto" | "tel" | "@/")
+        }
+    }
 }
 
 fn internal_link_error(cx: &Context, dest: &str, line: usize, column: usize) -> Diagnostic {
@@ -187,6 +204,14 @@ mod tests {
     fn raw_html_can_be_switched_off() {
         assert!(render_with("<b>x</b>", true).0.contains("<b>x</b>"));
         assert!(render_with("<b>x</b>", false).0.contains("&lt;b&gt;"));
+    }
+
+    #[test]
+    fn unsafe_schemes_are_dropped_without_raw_html() {
+        let (html, _) = render_with("[x](javascript:alert(1)) [y](https://a.org/) [z](@/actions/1.1.7.md)", false);
+        assert!(!html.contains("javascript"), "{html}");
+        assert!(html.contains("https://a.org/") && html.contains("https://x.org/actions/1.1.7/"), "{html}");
+        assert!(render_with("[x](javascript:alert(1))", true).0.contains("javascript:"));
     }
 
     #[test]
