@@ -1,100 +1,101 @@
-//! Locale formatting of numbers, money, percentages and dates for templates
-//! (`num`, `money`, `pct`, `date` filters), following each language's rules.
+//! Locale formatting for templates (`num`, `money`, `pct`, `date`,
+//! `filesize` filters), with ICU4X and the CLDR data compiled into the
+//! binary: separators, currency placement and month names are the locale's,
+//! never hand-written.
 
+use fixed_decimal::Decimal;
+use icu_datetime::{fieldsets::YMD, input::Date as IcuDate, DateTimeFormatter};
+use icu_decimal::DecimalFormatter;
+use icu_experimental::dimension::currency::formatter::CurrencyFormatter;
+use icu_experimental::dimension::currency::CurrencyType;
+use icu_experimental::dimension::percent::formatter::PercentFormatter;
+use icu_locale::Locale;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use tera::{Kwargs, State, TeraResult, Value};
 
-/// Separators and patterns of one locale.
-struct Locale {
-    group: &'static str,
-    decimal: &'static str,
-    /// Currency before the amount without space (`€1.00`) or after it with a space (`1,00 €`).
-    currency_first: bool,
-    percent_space: bool,
-    months: [&'static str; 12],
-    /// How a date reads: day, month name, year.
-    date: fn(u8, &str, i32) -> String,
-}
-
-const CA_MONTHS: [&str; 12] =
-    ["gener", "febrer", "març", "abril", "maig", "juny", "juliol", "agost", "setembre", "octubre", "novembre", "desembre"];
-const ES_MONTHS: [&str; 12] =
-    ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"];
-const EN_MONTHS: [&str; 12] =
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-
-fn ca_date(d: u8, m: &str, y: i32) -> String {
-    // "d'abril", "d'agost", "d'octubre": Catalan elides "de" before a vowel.
-    let de = if m.starts_with(['a', 'o']) { "d'" } else { "de " };
-    format!("{d} {de}{m} de {y}")
-}
-fn es_date(d: u8, m: &str, y: i32) -> String {
-    format!("{d} de {m} de {y}")
-}
-fn en_date(d: u8, m: &str, y: i32) -> String {
-    format!("{d} {m} {y}")
+/// The formatters of one language, built once and shared by every page.
+struct Formatters {
+    decimal: DecimalFormatter,
+    percent: PercentFormatter<DecimalFormatter>,
+    date: DateTimeFormatter<YMD>,
 }
 
 fn locale(lang: &str) -> Locale {
-    match lang.split('-').next().unwrap_or(lang) {
-        "ca" => Locale { group: ".", decimal: ",", currency_first: false, percent_space: true, months: CA_MONTHS, date: ca_date },
-        "es" => Locale { group: ".", decimal: ",", currency_first: false, percent_space: true, months: ES_MONTHS, date: es_date },
-        _ => Locale { group: ",", decimal: ".", currency_first: true, percent_space: false, months: EN_MONTHS, date: en_date },
-    }
+    lang.parse().unwrap_or_else(|_| "en".parse().expect("`en` is a locale"))
 }
 
-/// A number with `decimals` decimals and the locale's separators.
-pub fn number(x: f64, decimals: usize, lang: &str) -> String {
-    let l = locale(lang);
-    // Round half away from zero, as people do, before printing.
+fn formatters(lang: &str) -> Option<Arc<Formatters>> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<Formatters>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(f) = cache.lock().ok()?.get(lang) {
+        return Some(f.clone());
+    }
+    let loc = locale(lang);
+    let f = Arc::new(Formatters {
+        decimal: DecimalFormatter::try_new(loc.clone().into(), Default::default()).ok()?,
+        percent: PercentFormatter::try_new(loc.clone().into(), Default::default()).ok()?,
+        date: DateTimeFormatter::try_new(loc.into(), YMD::long()).ok()?,
+    });
+    cache.lock().ok()?.insert(lang.to_string(), f.clone());
+    Some(f)
+}
+
+fn currency_formatter(lang: &str, currency: &str) -> Option<Arc<CurrencyFormatter<DecimalFormatter>>> {
+    static CACHE: OnceLock<Mutex<HashMap<(String, String), Arc<CurrencyFormatter<DecimalFormatter>>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = (lang.to_string(), currency.to_string());
+    if let Some(f) = cache.lock().ok()?.get(&key) {
+        return Some(f.clone());
+    }
+    let code = CurrencyType::try_from_str(&currency.to_ascii_lowercase()).ok()?;
+    let f = Arc::new(CurrencyFormatter::try_new_symbol(locale(lang).into(), code, Default::default()).ok()?);
+    cache.lock().ok()?.insert(key, f.clone());
+    Some(f)
+}
+
+/// `x` with exactly `decimals` decimals, rounded half away from zero as people do.
+fn decimal(x: f64, decimals: usize) -> Decimal {
     let scale = 10f64.powi(decimals as i32);
-    let fixed = format!("{:.*}", decimals, (x.abs() * scale).round() / scale);
-    let (int, frac) = fixed.split_once('.').unwrap_or((&fixed, ""));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push_str(l.group);
-        }
-        grouped.push(c);
-    }
-    let sign = if x < 0.0 && fixed.bytes().any(|b| b.is_ascii_digit() && b != b'0') { "-" } else { "" };
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}{}{frac}", l.decimal)
+    let rounded = (x * scale).round() / scale;
+    let rounded = if rounded == 0.0 { 0.0 } else { rounded }; // no "-0"
+    let mut d = Decimal::try_from_str(&format!("{rounded:.decimals$}")).unwrap_or_default();
+    d.pad_end(-(decimals as i16));
+    d
+}
+
+/// A number with `decimals` decimals and the locale's separators: `1.234,5` (ca), `1,234.5` (en).
+pub fn number(x: f64, decimals: usize, lang: &str) -> String {
+    match formatters(lang) {
+        Some(f) => f.decimal.format(&decimal(x, decimals)).to_string(),
+        None => format!("{x:.decimals$}"),
     }
 }
 
+/// An amount in `currency`: `1.234.567,89 €` (ca, es), `€1,234,567.89` (en).
 pub fn money(x: f64, currency: &str, lang: &str) -> String {
-    let l = locale(lang);
-    let symbol = match currency {
-        "EUR" => "€",
-        "USD" => "$",
-        "GBP" => "£",
-        other => other,
-    };
-    let n = number(x, 2, lang);
-    if l.currency_first {
-        format!("{symbol}{n}")
-    } else {
-        format!("{n}\u{a0}{symbol}")
+    match currency_formatter(lang, currency) {
+        Some(f) => f.format_fixed_decimal(&decimal(x, 2)).to_string(),
+        None => format!("{} {currency}", number(x, 2, lang)),
     }
 }
 
+/// A value already in percent: `41,3 %` (ca, es), `41.3%` (en).
 pub fn percent(x: f64, decimals: usize, lang: &str) -> String {
-    let l = locale(lang);
-    let n = number(x, decimals, lang);
-    if l.percent_space {
-        format!("{n}\u{a0}%")
-    } else {
-        format!("{n}%")
+    match formatters(lang) {
+        Some(f) => f.percent.format(&decimal(x, decimals)).to_string(),
+        None => format!("{x:.decimals$}%"),
     }
 }
 
-/// `2016-12-31` → "31 de desembre de 2016" / "31 December 2016".
+/// `2016-12-31` in words: `31 de desembre del 2016`, `December 31, 2016`.
 pub fn date(iso: &str, lang: &str) -> Option<String> {
     let d = crate::load::values::Date::parse(iso)?;
-    let l = locale(lang);
-    Some((l.date)(d.day, l.months[usize::from(d.month) - 1], d.year))
+    let icu = IcuDate::try_new_iso(d.year, d.month, d.day).ok()?;
+    Some(match formatters(lang) {
+        Some(f) => f.date.format(&icu).to_string(),
+        None => iso.to_string(),
+    })
 }
 
 /// A file size for people: `850 B`, `12,3 kB`, `1,2 MB` (decimal units).
@@ -119,7 +120,7 @@ fn as_number(v: &Value, filter: &str) -> TeraResult<Option<f64>> {
     v.as_f64().map(Some).ok_or_else(|| tera::Error::message(format!("the `{filter}` filter needs a number, got {}", v.name())))
 }
 
-/// Register the formatting filters on a Tera instance.
+/// Register the formatting filters on a Tera instance. None and undefined print as nothing.
 pub fn register(tera: &mut tera::Tera, currency: String) {
     tera.register_filter("num", |v: Value, kw: Kwargs, st: &State| -> TeraResult<String> {
         let decimals = kw.get::<i64>("decimals")?.unwrap_or(0).clamp(0, 6) as usize;
@@ -148,29 +149,36 @@ pub fn register(tera: &mut tera::Tera, currency: String) {
 mod tests {
     use super::*;
 
+    /// CLDR uses no-break spaces; compare with plain ones for readability.
+    fn plain(s: String) -> String {
+        s.replace(['\u{a0}', '\u{202f}'], " ")
+    }
+
     #[test]
     fn numbers_follow_locale() {
-        assert_eq!(money(1234567.891, "EUR", "ca"), "1.234.567,89\u{a0}€");
+        assert_eq!(plain(money(1234567.891, "EUR", "ca")), "1.234.567,89 €");
+        assert_eq!(plain(money(1234567.891, "EUR", "es")), "1.234.567,89 €");
         assert_eq!(money(1234567.891, "EUR", "en"), "€1,234,567.89");
+        assert_eq!(money(1000.0, "EUR", "en"), "€1,000.00");
         assert_eq!(number(41.25, 1, "es"), "41,3");
+        assert_eq!(number(70.0, 1, "ca"), "70,0");
         assert_eq!(number(-0.04, 1, "en"), "0.0");
-        assert_eq!(number(999.0, 0, "en"), "999");
-        assert_eq!(percent(0.7, 2, "ca"), "0,70\u{a0}%");
+        assert_eq!(plain(percent(0.7, 2, "ca")), "0,70 %");
         assert_eq!(percent(41.3, 1, "en"), "41.3%");
     }
 
     #[test]
     fn file_sizes() {
-        assert_eq!(filesize(850.0, "ca"), "850\u{a0}B");
-        assert_eq!(filesize(12_345.0, "ca"), "12,3\u{a0}kB");
-        assert_eq!(filesize(1_234_567.0, "en"), "1.2\u{a0}MB");
+        assert_eq!(plain(filesize(850.0, "ca")), "850 B");
+        assert_eq!(plain(filesize(12_345.0, "ca")), "12,3 kB");
+        assert_eq!(plain(filesize(1_234_567.0, "en")), "1.2 MB");
     }
 
     #[test]
     fn dates_in_words() {
-        assert_eq!(date("2016-12-31", "ca").unwrap(), "31 de desembre de 2016");
-        assert_eq!(date("2016-04-01", "ca").unwrap(), "1 d'abril de 2016");
+        assert_eq!(date("2016-12-31", "ca").unwrap(), "31 de desembre del 2016");
+        assert_eq!(date("2016-04-01", "ca").unwrap(), "1 d’abril del 2016");
         assert_eq!(date("2016-12-31", "es").unwrap(), "31 de diciembre de 2016");
-        assert_eq!(date("2016-12-31", "en").unwrap(), "31 December 2016");
+        assert_eq!(date("2016-12-31", "en").unwrap(), "December 31, 2016");
     }
 }
