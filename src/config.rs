@@ -54,7 +54,12 @@ pub struct PlanConfig {
 
 impl Default for PlanConfig {
     fn default() -> Self {
-        PlanConfig { organisation: None, start_year: None, end_year: None, currency: default_currency() }
+        PlanConfig {
+            organisation: None,
+            start_year: None,
+            end_year: None,
+            currency: default_currency(),
+        }
     }
 }
 
@@ -97,7 +102,12 @@ impl Config {
     /// All languages, default first, then the others in code order.
     pub fn languages(&self) -> Vec<String> {
         let mut langs = vec![self.default_language.clone()];
-        langs.extend(self.languages.keys().filter(|l| **l != self.default_language).cloned());
+        langs.extend(
+            self.languages
+                .keys()
+                .filter(|l| **l != self.default_language)
+                .cloned(),
+        );
         langs
     }
 
@@ -107,15 +117,24 @@ impl Config {
 
     /// The site title in a language (falls back to the default title).
     pub fn title_in(&self, lang: &str) -> &str {
-        self.languages.get(lang).and_then(|l| l.title.as_deref()).unwrap_or(&self.title)
+        self.languages
+            .get(lang)
+            .and_then(|l| l.title.as_deref())
+            .unwrap_or(&self.title)
     }
 
     pub fn description_in(&self, lang: &str) -> Option<&str> {
-        self.languages.get(lang).and_then(|l| l.description.as_deref()).or(self.description.as_deref())
+        self.languages
+            .get(lang)
+            .and_then(|l| l.description.as_deref())
+            .or(self.description.as_deref())
     }
 
     pub fn notice_in(&self, lang: &str) -> Option<&str> {
-        self.languages.get(lang).and_then(|l| l.notice.as_deref()).or(self.notice.as_deref())
+        self.languages
+            .get(lang)
+            .and_then(|l| l.notice.as_deref())
+            .or(self.notice.as_deref())
     }
 
     /// The language's own name ("Català"), for language switchers.
@@ -159,6 +178,10 @@ fn own_language_name(code: &str) -> Option<&'static str> {
 
 /// Parse and check `site.toml`'s text. `base_url_override` replaces `base_url` (for `--base-url` and `serve`).
 pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+    let unknown = unknown_keys(text);
+    if !unknown.is_empty() {
+        return Err(unknown);
+    }
     let mut config: Config = toml::from_str(text).map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
         let message = e.message().trim().replace('\n', " ");
@@ -177,8 +200,16 @@ pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<
     if !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://")) {
         let (l, c) = at("base_url");
         errors.push(
-            Diagnostic::error(CONFIG_FILE, l, c, format!("`base_url` must be an absolute URL, found `{}`", config.base_url))
-                .with_help("write where the site is published, e.g. \"https://example.org/pam/\""),
+            Diagnostic::error(
+                CONFIG_FILE,
+                l,
+                c,
+                format!(
+                    "`base_url` must be an absolute URL, found `{}`",
+                    config.base_url
+                ),
+            )
+            .with_help("write where the site is published, e.g. \"https://example.org/pam/\""),
         );
     } else if !config.base_url.ends_with('/') {
         config.base_url.push('/');
@@ -187,31 +218,64 @@ pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<
         if !is_language_code(lang) {
             let (l, c) = at(lang);
             errors.push(
-                Diagnostic::error(CONFIG_FILE, l, c, format!("`{lang}` is not a language code"))
-                    .with_help("use a lowercase ISO 639 code such as `ca`, `es` or `en`"),
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    l,
+                    c,
+                    format!("`{lang}` is not a language code"),
+                )
+                .with_help("use a lowercase ISO 639 code such as `ca`, `es` or `en`"),
             );
         }
     }
-    if config.theme.is_empty() || config.theme.contains(['/', '\\']) || config.theme.starts_with('.') {
+    if config.theme.is_empty()
+        || config.theme.contains(['/', '\\'])
+        || config.theme.starts_with('.')
+    {
         let (l, c) = at("theme");
-        errors.push(Diagnostic::error(CONFIG_FILE, l, c, format!("`theme` must be a folder name under themes/, found `{}`", config.theme)));
+        errors.push(Diagnostic::error(
+            CONFIG_FILE,
+            l,
+            c,
+            format!(
+                "`theme` must be a folder name under themes/, found `{}`",
+                config.theme
+            ),
+        ));
     }
     if let (Some(s), Some(e)) = (config.plan.start_year, config.plan.end_year) {
         if e < s {
             let (l, c) = at("end_year");
-            errors.push(Diagnostic::error(CONFIG_FILE, l, c, format!("`end_year` ({e}) is before `start_year` ({s})")));
+            errors.push(Diagnostic::error(
+                CONFIG_FILE,
+                l,
+                c,
+                format!("`end_year` ({e}) is before `start_year` ({s})"),
+            ));
         }
     }
     if let Some(t) = config.accountability.cooperation_target_pct {
         if !(0.0..=100.0).contains(&t) {
             let (l, c) = at("cooperation_target_pct");
-            errors.push(Diagnostic::error(CONFIG_FILE, l, c, format!("`cooperation_target_pct` must be a percentage between 0 and 100, found {t}")));
+            errors.push(Diagnostic::error(
+                CONFIG_FILE,
+                l,
+                c,
+                format!(
+                    "`cooperation_target_pct` must be a percentage between 0 and 100, found {t}"
+                ),
+            ));
         }
     }
     if let Some(url) = &config.accountability.source_url {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             let (l, c) = at("source_url");
-            errors.push(Diagnostic::error(CONFIG_FILE, l, c, format!("`source_url` must be an http(s) URL, found `{url}`")));
+            errors.push(Diagnostic::error(
+                CONFIG_FILE,
+                l,
+                c,
+                format!("`source_url` must be an http(s) URL, found `{url}`"),
+            ));
         }
     }
     if errors.is_empty() {
@@ -221,12 +285,81 @@ pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<
     }
 }
 
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "default_language",
+    "theme",
+    "output_dir",
+    "notice",
+    "languages",
+    "plan",
+    "accountability",
+    "markdown",
+];
+const LANGUAGE_KEYS: &[&str] = &["title", "description", "notice", "name"];
+const PLAN_KEYS: &[&str] = &["organisation", "start_year", "end_year", "currency"];
+const ACCOUNTABILITY_KEYS: &[&str] = &["cooperation_target_pct", "source_url", "contact"];
+const MARKDOWN_KEYS: &[&str] = &["raw_html"];
+
+/// Every unknown key of site.toml at once, each with its line (a typed parse
+/// stops at the first one).
+fn unknown_keys(text: &str) -> Vec<Diagnostic> {
+    let Ok(table) = toml::from_str::<toml::Table>(text) else {
+        return Vec::new(); // syntax errors are reported by the typed parse
+    };
+    let mut out = Vec::new();
+    let mut check = |section: &str, t: &toml::Table, known: &[&str]| {
+        for key in t.keys().filter(|k| !known.contains(&k.as_str())) {
+            let (line, column) = key_in_section(text, section, key);
+            out.push(
+                Diagnostic::error(CONFIG_FILE, line, column, format!("unknown key `{key}`"))
+                    .with_help(crate::diagnostics::unknown_key_help(key, known)),
+            );
+        }
+    };
+    check("", &table, TOP_KEYS);
+    for (name, known) in [("plan", PLAN_KEYS), ("accountability", ACCOUNTABILITY_KEYS), ("markdown", MARKDOWN_KEYS)] {
+        if let Some(toml::Value::Table(t)) = table.get(name) {
+            check(name, t, known);
+        }
+    }
+    if let Some(toml::Value::Table(langs)) = table.get("languages") {
+        for (lang, v) in langs {
+            if let toml::Value::Table(t) = v {
+                check(&format!("languages.{lang}"), t, LANGUAGE_KEYS);
+            }
+        }
+    }
+    out.sort_by_key(|d| (d.line, d.column));
+    out
+}
+
+/// Line and column of `key =` inside `[section]` ("" for the top level).
+fn key_in_section(text: &str, section: &str, key: &str) -> (usize, usize) {
+    let mut current = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if let Some(header) = trimmed.strip_prefix('[').and_then(|h| h.split(']').next()) {
+            current = header.trim().to_string();
+            continue;
+        }
+        let bare = trimmed.trim_start_matches(['"', '\'']);
+        if current == section && bare.starts_with(key) && bare[key.len()..].trim_start_matches(['"', '\'']).trim_start().starts_with('=') {
+            return (i + 1, line.len() - line.trim_start().len() + 1);
+        }
+    }
+    (1, 1)
+}
+
 fn is_language_code(code: &str) -> bool {
     let mut parts = code.split('-');
     let primary = parts.next().unwrap_or("");
     (2..=3).contains(&primary.len())
         && primary.bytes().all(|b| b.is_ascii_lowercase())
-        && parts.all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+        && parts
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// Line and column of `key =` (or `[... .key]`) in the TOML text, for errors on values.
@@ -250,7 +383,8 @@ fn key_position(text: &str, key: &str) -> (usize, usize) {
 mod tests {
     use super::*;
 
-    const MINIMAL: &str = "title = \"T\"\nbase_url = \"https://example.org/pam\"\ndefault_language = \"ca\"\n";
+    const MINIMAL: &str =
+        "title = \"T\"\nbase_url = \"https://example.org/pam\"\ndefault_language = \"ca\"\n";
 
     #[test]
     fn minimal_config_gets_defaults_and_trailing_slash() {
@@ -271,13 +405,21 @@ mod tests {
 
     #[test]
     fn relative_base_url_is_refused() {
-        let err = parse("title = \"T\"\nbase_url = \"/pam/\"\ndefault_language = \"ca\"\n", None).unwrap_err();
+        let err = parse(
+            "title = \"T\"\nbase_url = \"/pam/\"\ndefault_language = \"ca\"\n",
+            None,
+        )
+        .unwrap_err();
         assert_eq!((err[0].line, err[0].column), (2, 1));
     }
 
     #[test]
     fn languages_default_first() {
-        let c = parse(&format!("{MINIMAL}[languages.es]\ntitle = \"E\"\n[languages.en]\n"), None).unwrap();
+        let c = parse(
+            &format!("{MINIMAL}[languages.es]\ntitle = \"E\"\n[languages.en]\n"),
+            None,
+        )
+        .unwrap();
         assert_eq!(c.languages(), vec!["ca", "en", "es"]);
         assert_eq!(c.title_in("es"), "E");
         assert_eq!(c.title_in("en"), "T");

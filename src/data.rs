@@ -143,7 +143,9 @@ pub struct PageOut<'a> {
 pub fn resolve_link(plan: &Plan, config: &Config, lang: &str, target: &str) -> Option<String> {
     match target.strip_prefix("@/") {
         Some(path) => {
-            let (path, fragment) = path.split_once('#').map_or((path, None), |(p, f)| (p, Some(f)));
+            let (path, fragment) = path
+                .split_once('#')
+                .map_or((path, None), |(p, f)| (p, Some(f)));
             let (kind, id) = plan.resolve_content_path(path)?;
             let u = url(config, lang, &page_path(kind, &id));
             Some(fragment.map_or(u.clone(), |f| format!("{u}#{f}")))
@@ -153,8 +155,15 @@ pub fn resolve_link(plan: &Plan, config: &Config, lang: &str, target: &str) -> O
 }
 
 /// Build the document for one language.
-pub fn document<'a>(plan: &'a Plan, figures: &'a Figures, config: &'a Config, lang: &'a str) -> Document<'a> {
-    let text = |kind: Kind, id: &str, default: &'a Text| -> &'a Text { plan.text(kind, id, lang, default) };
+pub fn document<'a>(
+    plan: &'a Plan,
+    figures: &'a Figures,
+    config: &'a Config,
+    lang: &'a str,
+) -> Document<'a> {
+    let text = |kind: Kind, id: &str, default: &'a Text| -> &'a Text {
+        plan.text(kind, id, lang, default)
+    };
     let site = SiteInfo {
         title: config.title_in(lang),
         base_url: &config.base_url,
@@ -169,7 +178,12 @@ pub fn document<'a>(plan: &'a Plan, figures: &'a Figures, config: &'a Config, la
         contact: config.accountability.contact.as_deref(),
     };
     let groups = plan.groups();
-    let ids = |members: &[usize]| -> Vec<&'a str> { members.iter().map(|&i| plan.actions[i].id.as_str()).collect() };
+    let ids = |members: &[usize]| -> Vec<&'a str> {
+        members
+            .iter()
+            .map(|&i| plan.actions[i].id.as_str())
+            .collect()
+    };
     let lines = plan
         .lines
         .iter()
@@ -187,7 +201,10 @@ pub fn document<'a>(plan: &'a Plan, figures: &'a Figures, config: &'a Config, la
                 status_counts: f.status_counts,
                 money: &f.money,
                 action_count: f.action_count,
-                objectives: groups.objectives_by_line[n].iter().map(|&i| plan.objectives[i].id.as_str()).collect(),
+                objectives: groups.objectives_by_line[n]
+                    .iter()
+                    .map(|&i| plan.objectives[i].id.as_str())
+                    .collect(),
                 actions: ids(&groups.actions_by_line[n]),
             }
         })
@@ -246,7 +263,10 @@ pub fn document<'a>(plan: &'a Plan, figures: &'a Figures, config: &'a Config, la
                 links: a
                     .links
                     .iter()
-                    .map(|l| LinkOut { title: &l.title, url: resolve_link(plan, config, lang, &l.url.0).unwrap_or_default() })
+                    .map(|l| LinkOut {
+                        title: &l.title,
+                        url: resolve_link(plan, config, lang, &l.url.0).unwrap_or_default(),
+                    })
                     .collect(),
                 draft: a.draft,
             }
@@ -284,6 +304,19 @@ pub fn document<'a>(plan: &'a Plan, figures: &'a Figures, config: &'a Config, la
             }
         })
         .collect();
-    pages.sort_by(|a, b| a.order.unwrap_or(i64::MAX).cmp(&b.order.unwrap_or(i64::MAX)).then_with(|| crate::natural::natural_cmp(a.slug, b.slug)));
-    Document { site, plan: &figures.plan, lines, objectives, actions, reports, pages }
+    pages.sort_by(|a, b| {
+        a.order
+            .unwrap_or(i64::MAX)
+            .cmp(&b.order.unwrap_or(i64::MAX))
+            .then_with(|| crate::natural::natural_cmp(a.slug, b.slug))
+    });
+    Document {
+        site,
+        plan: &figures.plan,
+        lines,
+        objectives,
+        actions,
+        reports,
+        pages,
+    }
 }

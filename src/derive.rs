@@ -67,13 +67,35 @@ impl MoneyFigures {
     }
 
     pub fn year(&self, year: i32) -> YearMoney {
-        self.by_year.get(&year.to_string()).copied().unwrap_or_default()
+        self.by_year
+            .get(&year.to_string())
+            .copied()
+            .unwrap_or_default()
     }
 }
 
 /// executed ÷ planned × 100, to two decimals; none when nothing was planned.
 pub fn rate(planned: Money, executed: Money) -> Option<f64> {
-    (planned.0 > 0).then(|| round2(executed.0 as f64 * 100.0 / planned.0 as f64))
+    (planned.0 > 0).then(|| percent2(executed.0, planned.0))
+}
+
+/// `part ÷ whole × 100` to two decimals, rounded half up in exact integer
+/// arithmetic: 2.03 of 200 is 1.02 %, where floating point would say 1.01.
+pub fn percent2(part: i64, whole: i64) -> f64 {
+    rounded_ratio(i128::from(part) * 10_000, i128::from(whole)) as f64 / 100.0
+}
+
+/// `num ÷ den` rounded half away from zero, for non-negative `den`.
+pub fn rounded_ratio(num: i128, den: i128) -> i128 {
+    if den == 0 {
+        return 0;
+    }
+    let q = (2 * num.abs() + den) / (2 * den);
+    if num < 0 {
+        -q
+    } else {
+        q
+    }
 }
 
 pub fn round1(x: f64) -> f64 {
@@ -105,7 +127,12 @@ pub fn progress_and_counts(states: impl Iterator<Item = (Status, u8)>) -> (f64, 
             n += 1;
         }
     }
-    let mean = if n == 0 { 0.0 } else { round1(sum as f64 / n as f64) };
+    let mean = if n == 0 {
+        0.0
+    } else {
+        // Exact tenths: the mean of whole numbers, rounded half up.
+        rounded_ratio(i128::from(sum) * 10, i128::from(n)) as f64 / 10.0
+    };
     (mean, counts)
 }
 
@@ -164,8 +191,14 @@ fn action_money(a: &Action) -> MoneyFigures {
 
 /// Compute every figure. `target_pct` is the cooperation target from site.toml.
 pub fn derive(plan: &Plan, target_pct: Option<f64>) -> Figures {
-    let actions: Vec<ActionFigures> =
-        plan.actions.iter().map(|a| ActionFigures { money: action_money(a), last_update: a.updates.last().map(|u| u.date) }).collect();
+    let actions: Vec<ActionFigures> = plan
+        .actions
+        .iter()
+        .map(|a| ActionFigures {
+            money: action_money(a),
+            last_update: a.updates.last().map(|u| u.date),
+        })
+        .collect();
     let group = |members: &mut dyn Iterator<Item = usize>| -> Rollup {
         let mut money = MoneyFigures::default();
         let mut states = Vec::new();
@@ -174,14 +207,33 @@ pub fn derive(plan: &Plan, target_pct: Option<f64>) -> Figures {
             states.push((plan.actions[i].status, plan.actions[i].progress));
         }
         let (progress, status_counts) = progress_and_counts(states.iter().copied());
-        Rollup { progress, status_counts, money: money.finish(), action_count: states.len() as u32 }
+        Rollup {
+            progress,
+            status_counts,
+            money: money.finish(),
+            action_count: states.len() as u32,
+        }
     };
     let groups = plan.groups();
-    let lines = groups.actions_by_line.iter().map(|m| group(&mut m.iter().copied())).collect();
-    let objectives = groups.actions_by_objective.iter().map(|m| group(&mut m.iter().copied())).collect();
+    let lines = groups
+        .actions_by_line
+        .iter()
+        .map(|m| group(&mut m.iter().copied()))
+        .collect();
+    let objectives = groups
+        .actions_by_objective
+        .iter()
+        .map(|m| group(&mut m.iter().copied()))
+        .collect();
     let total = group(&mut (0..plan.actions.len()));
     let reports = crate::derive_reports::derive_reports(plan, &actions, &total, target_pct);
-    Figures { plan: total, lines, objectives, actions, reports }
+    Figures {
+        plan: total,
+        lines,
+        objectives,
+        actions,
+        reports,
+    }
 }
 
 #[cfg(test)]
@@ -191,10 +243,19 @@ mod tests {
     #[test]
     fn mean_leaves_cancelled_out_and_rounds() {
         let (p, c) = progress_and_counts(
-            [(Status::Completed, 100), (Status::InProgress, 33), (Status::Cancelled, 10), (Status::NotStarted, 0)].into_iter(),
+            [
+                (Status::Completed, 100),
+                (Status::InProgress, 33),
+                (Status::Cancelled, 10),
+                (Status::NotStarted, 0),
+            ]
+            .into_iter(),
         );
         assert_eq!(p, 44.3);
-        assert_eq!((c.completed, c.cancelled, c.not_started, c.in_progress), (1, 1, 1, 1));
+        assert_eq!(
+            (c.completed, c.cancelled, c.not_started, c.in_progress),
+            (1, 1, 1, 1)
+        );
         assert_eq!(progress_and_counts(std::iter::empty()).0, 0.0);
     }
 
@@ -202,5 +263,8 @@ mod tests {
     fn rate_is_two_decimals_or_none() {
         assert_eq!(rate(Money(300), Money(100)), Some(33.33));
         assert_eq!(rate(Money(0), Money(100)), None);
+        assert_eq!(rate(Money(20000), Money(203)), Some(1.02));
+        assert_eq!(percent2(1, 8), 12.5);
+        assert_eq!(rounded_ratio(-5, 2), -3);
     }
 }

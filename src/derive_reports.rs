@@ -2,7 +2,9 @@
 //! year, the cooperation share against its target, and what changed since
 //! the previous report.
 
-use crate::derive::{progress_and_counts, round1, round2, state_at, ActionFigures, Rollup, StatusCounts, YearMoney};
+use crate::derive::{
+    progress_and_counts, round1, state_at, ActionFigures, Rollup, StatusCounts, YearMoney,
+};
 use crate::load::values::{Date, Money, Status};
 use crate::model::{Groups, Plan};
 use serde::Serialize;
@@ -85,34 +87,76 @@ pub fn snapshot(plan: &Plan, groups: &Groups, d: Date) -> Snapshot {
     let (progress, status_counts) = progress_and_counts(states.iter().copied());
     let group = |id: &str, members: &[usize]| {
         let (progress, status_counts) = progress_and_counts(members.iter().map(|&i| states[i]));
-        GroupState { id: id.to_string(), progress, status_counts }
+        GroupState {
+            id: id.to_string(),
+            progress,
+            status_counts,
+        }
     };
-    let lines = plan.lines.iter().zip(&groups.actions_by_line).map(|(l, m)| group(&l.id, m)).collect();
-    let objectives = plan.objectives.iter().zip(&groups.actions_by_objective).map(|(o, m)| group(&o.id, m)).collect();
+    let lines = plan
+        .lines
+        .iter()
+        .zip(&groups.actions_by_line)
+        .map(|(l, m)| group(&l.id, m))
+        .collect();
+    let objectives = plan
+        .objectives
+        .iter()
+        .zip(&groups.actions_by_objective)
+        .map(|(o, m)| group(&o.id, m))
+        .collect();
     let actions = plan
         .actions
         .iter()
         .zip(&states)
-        .map(|(a, (status, progress))| ActionState { id: a.id.clone(), status: *status, progress: *progress })
+        .map(|(a, (status, progress))| ActionState {
+            id: a.id.clone(),
+            status: *status,
+            progress: *progress,
+        })
         .collect();
-    Snapshot { date: d, progress, status_counts, lines, objectives, actions }
+    Snapshot {
+        date: d,
+        progress,
+        status_counts,
+        lines,
+        objectives,
+        actions,
+    }
 }
 
 /// Figures of every report, in year order.
-pub fn derive_reports(plan: &Plan, actions: &[ActionFigures], total: &Rollup, target_pct: Option<f64>) -> Vec<ReportFigures> {
+pub fn derive_reports(
+    plan: &Plan,
+    actions: &[ActionFigures],
+    total: &Rollup,
+    target_pct: Option<f64>,
+) -> Vec<ReportFigures> {
     let mut out: Vec<ReportFigures> = Vec::with_capacity(plan.reports.len());
     let groups = plan.groups();
     for (i, r) in plan.reports.iter().enumerate() {
         let snap = snapshot(plan, &groups, Date::year_end(r.year));
-        let previous_year = if i == 0 { None } else { Some(plan.reports[i - 1].year) };
+        let previous_year = if i == 0 {
+            None
+        } else {
+            Some(plan.reports[i - 1].year)
+        };
         let before = match i {
             0 => snapshot(plan, &groups, Date::year_end(r.year - 1)),
             _ => out[i - 1].snapshot.clone(),
         };
         let money = total.money.year(r.year);
-        let derived_spending = Money(actions.iter().map(|f| f.money.year(r.year).executed.0).sum());
+        let derived_spending = Money(
+            actions
+                .iter()
+                .map(|f| f.money.year(r.year).executed.0)
+                .sum(),
+        );
         let spending = r.cooperation_spending.unwrap_or(derived_spending);
-        let share = r.own_revenue.filter(|rev| rev.0 > 0).map(|rev| round2(spending.0 as f64 * 100.0 / rev.0 as f64));
+        let share = r
+            .own_revenue
+            .filter(|rev| rev.0 > 0)
+            .map(|rev| crate::derive::percent2(spending.0, rev.0));
         let target_met = match (share, target_pct) {
             (Some(s), Some(t)) => Some(s >= t),
             _ => None,
@@ -122,20 +166,29 @@ pub fn derive_reports(plan: &Plan, actions: &[ActionFigures], total: &Rollup, ta
             .iter()
             .zip(&snap.actions)
             .filter(|(b, a)| b.status != a.status)
-            .map(|(b, a)| Move { id: a.id.clone(), from: b.status, to: a.status, progress_from: b.progress, progress_to: a.progress })
+            .map(|(b, a)| Move {
+                id: a.id.clone(),
+                from: b.status,
+                to: a.status,
+                progress_from: b.progress,
+                progress_to: a.progress,
+            })
             .collect();
         let start = Date::year_end(previous_year.unwrap_or(r.year - 1));
         let mut updates: Vec<UpdateRef> = plan
             .actions
             .iter()
             .flat_map(|a| {
-                a.updates.iter().filter(|u| u.date > start && u.date.year <= r.year).map(|u| UpdateRef {
-                    action: a.id.clone(),
-                    date: u.date,
-                    note: u.note.clone(),
-                    status: u.status,
-                    progress: u.progress.map(|p| p.0),
-                })
+                a.updates
+                    .iter()
+                    .filter(|u| u.date > start && u.date.year <= r.year)
+                    .map(|u| UpdateRef {
+                        action: a.id.clone(),
+                        date: u.date,
+                        note: u.note.clone(),
+                        status: u.status,
+                        progress: u.progress.map(|p| p.0),
+                    })
             })
             .collect();
         // Date order; same-day updates keep the natural order of the actions.

@@ -27,7 +27,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(path: impl Into<String>, line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub fn error(
+        path: impl Into<String>,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Error,
             path: path.into(),
@@ -38,7 +43,12 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(path: impl Into<String>, line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub fn warning(
+        path: impl Into<String>,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(path, line, column, message)
@@ -62,7 +72,14 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}:{}:{}: {kind}: {}", self.path, self.line.max(1), self.column.max(1), self.message)?;
+        write!(
+            f,
+            "{}:{}:{}: {kind}: {}",
+            self.path,
+            self.line.max(1),
+            self.column.max(1),
+            self.message
+        )?;
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
         }
@@ -96,7 +113,8 @@ impl Diagnostics {
     /// order in which parallel stages found them.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| {
-            (&a.path, a.line, a.column, a.severity, &a.message).cmp(&(&b.path, b.line, b.column, b.severity, &b.message))
+            (&a.path, a.line, a.column, a.severity, &a.message)
+                .cmp(&(&b.path, b.line, b.column, b.severity, &b.message))
         });
         self.items.dedup();
         self.items
@@ -147,7 +165,8 @@ mod tests {
 
     #[test]
     fn display_names_position_and_help() {
-        let d = Diagnostic::error("content/actions/1.md", 3, 1, "unknown key `progres`").with_help("did you mean `progress`?");
+        let d = Diagnostic::error("content/actions/1.md", 3, 1, "unknown key `progres`")
+            .with_help("did you mean `progress`?");
         assert_eq!(
             d.to_string(),
             "content/actions/1.md:3:1: error: unknown key `progres`\n  help: did you mean `progress`?"

@@ -52,8 +52,13 @@ pub fn compile(opts: &Options) -> Result<Compiled, Vec<Diagnostic>> {
     let root = &opts.root;
     let config_path = root.join(config::CONFIG_FILE);
     let text = std::fs::read_to_string(&config_path).map_err(|e| {
-        vec![Diagnostic::error(config::CONFIG_FILE, 0, 0, format!("cannot read site.toml: {e}"))
-            .with_help("run retiment in a site folder (one with site.toml), or pass --root DIR")]
+        vec![Diagnostic::error(
+            config::CONFIG_FILE,
+            0,
+            0,
+            format!("cannot read site.toml: {e}"),
+        )
+        .with_help("run retiment in a site folder (one with site.toml), or pass --root DIR")]
     })?;
     let config = config::parse(&text, opts.base_url.as_deref())?;
 
@@ -64,7 +69,12 @@ pub fn compile(opts: &Options) -> Result<Compiled, Vec<Diagnostic>> {
     let figures = derive::derive(&plan, config.accountability.cooperation_target_pct);
     render::check_bodies(&plan, &mut diags);
     let history = history::read(root).unwrap_or_else(|e| {
-        diags.push(Diagnostic::warning(".git", 0, 0, format!("the git history could not be read, so pages list no modifications: {e}")));
+        diags.push(Diagnostic::warning(
+            ".git",
+            0,
+            0,
+            format!("the git history could not be read, so pages list no modifications: {e}"),
+        ));
         None
     });
     let mut outputs = if diags.iter().any(Diagnostic::is_error) {
@@ -81,7 +91,13 @@ pub fn compile(opts: &Options) -> Result<Compiled, Vec<Diagnostic>> {
         return Err(all.into_sorted());
     }
     output::add_manifest(&mut outputs);
-    Ok(Compiled { config, plan, figures, outputs, warnings: all.into_sorted() })
+    Ok(Compiled {
+        config,
+        plan,
+        figures,
+        outputs,
+        warnings: all.into_sorted(),
+    })
 }
 
 /// Why a build failed.
@@ -98,7 +114,8 @@ pub fn build(opts: &Options) -> Result<(Compiled, PathBuf), BuildError> {
     let compiled = compile(opts).map_err(BuildError::Content)?;
     let out = output_dir(opts, &compiled.config);
     output::check_output_dir(&opts.root, &out).map_err(BuildError::Output)?;
-    output::write_atomically(&out, &compiled.outputs).map_err(|e| BuildError::Output(format!("cannot write {}: {e}", out.display())))?;
+    output::write_atomically(&out, &compiled.outputs)
+        .map_err(|e| BuildError::Output(format!("cannot write {}: {e}", out.display())))?;
     Ok((compiled, out))
 }
 

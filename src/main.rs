@@ -13,7 +13,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(Parser)]
-#[command(name = "retiment", version, about = "Builds a public body's accountability website from Markdown files")]
+#[command(
+    name = "retiment",
+    version,
+    about = "Builds a public body's accountability website from Markdown files"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -148,17 +152,26 @@ enum NewCommand {
 }
 
 fn options(site: SiteArgs, output: Option<PathBuf>) -> Options {
-    Options { root: site.root, output, base_url: site.base_url, drafts: site.drafts }
+    Options {
+        root: site.root,
+        output,
+        base_url: site.base_url,
+        drafts: site.drafts,
+    }
 }
 
 /// Print problems; a closed pipe (e.g. `| head`) is not an error worth a panic.
 fn print(diags: &[Diagnostic], format: Format, root: &Path) {
     match format {
         Format::Human => {
-            let _ = std::io::stderr().lock().write_all(report::human(diags, root).as_bytes());
+            let _ = std::io::stderr()
+                .lock()
+                .write_all(report::human(diags, root).as_bytes());
         }
         Format::Json => {
-            let _ = std::io::stdout().lock().write_all(report::json(diags).as_bytes());
+            let _ = std::io::stdout()
+                .lock()
+                .write_all(report::json(diags).as_bytes());
         }
     }
 }
@@ -170,8 +183,20 @@ fn main() -> ExitCode {
         Command::Check { site, format } => check(options(site, None), format),
         Command::New { what } => new(what),
         Command::Init { dir } => init(&dir),
-        Command::Serve { root, port, bind, open, drafts } => {
-            let opts = retiment::serve::ServeOptions { root: root.root, bind, port, open, drafts };
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+        } => {
+            let opts = retiment::serve::ServeOptions {
+                root: root.root,
+                bind,
+                port,
+                open,
+                drafts,
+            };
             match retiment::serve::run(&opts) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(msg) => {
@@ -182,7 +207,11 @@ fn main() -> ExitCode {
         }
         Command::Schemas { root } => match retiment::schema::write(&root.root) {
             Ok(files) => {
-                eprintln!("wrote {} schemas to {}", files.len(), root.root.join(retiment::schema::DIR).display());
+                eprintln!(
+                    "wrote {} schemas to {}",
+                    files.len(),
+                    root.root.join(retiment::schema::DIR).display()
+                );
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -198,8 +227,16 @@ fn build(opts: Options) -> ExitCode {
     match retiment::build(&opts) {
         Ok((compiled, out)) => {
             print(&compiled.warnings, Format::Human, &opts.root);
-            let pages = compiled.outputs.iter().filter(|o| o.path.ends_with(".html")).count();
-            let data = compiled.outputs.iter().filter(|o| o.path.contains("data/")).count();
+            let pages = compiled
+                .outputs
+                .iter()
+                .filter(|o| o.path.ends_with(".html"))
+                .count();
+            let data = compiled
+                .outputs
+                .iter()
+                .filter(|o| o.path.contains("data/"))
+                .count();
             eprintln!(
                 "built {pages} pages and {data} data files in {} into {} in {} ms",
                 match compiled.config.languages().len() {
@@ -213,7 +250,10 @@ fn build(opts: Options) -> ExitCode {
         }
         Err(BuildError::Content(diags)) => {
             print(&diags, Format::Human, &opts.root);
-            eprintln!("build failed: {}; nothing was written", report::summary(&diags));
+            eprintln!(
+                "build failed: {}; nothing was written",
+                report::summary(&diags)
+            );
             ExitCode::from(1)
         }
         Err(BuildError::Output(msg)) => {
@@ -231,7 +271,11 @@ fn check(opts: Options, format: Format) -> ExitCode {
     };
     print(&diags, format, &opts.root);
     if let Format::Human = format {
-        eprintln!("check {}: {}", if ok { "passed" } else { "failed" }, report::summary(&diags));
+        eprintln!(
+            "check {}: {}",
+            if ok { "passed" } else { "failed" },
+            report::summary(&diags)
+        );
     }
     if ok {
         ExitCode::SUCCESS
@@ -242,8 +286,18 @@ fn check(opts: Options, format: Format) -> ExitCode {
 
 fn new(what: NewCommand) -> ExitCode {
     let (root, kind, id, title) = match what {
-        NewCommand::Action { id, objective, title, root } => (root.root, NewKind::Action { objective }, id, title),
-        NewCommand::Objective { id, line, title, root } => (root.root, NewKind::Objective { line }, id, title),
+        NewCommand::Action {
+            id,
+            objective,
+            title,
+            root,
+        } => (root.root, NewKind::Action { objective }, id, title),
+        NewCommand::Objective {
+            id,
+            line,
+            title,
+            root,
+        } => (root.root, NewKind::Objective { line }, id, title),
         NewCommand::Line { id, title, root } => (root.root, NewKind::Line, id, title),
         NewCommand::Report { year, title, root } => (root.root, NewKind::Report, year, title),
         NewCommand::Page { slug, title, root } => (root.root, NewKind::Page, slug, title),

@@ -19,6 +19,15 @@ pub struct Context<'a> {
     pub raw_html: bool,
 }
 
+/// A heading being read: where its start event sits, and its attributes.
+type OpenHeading<'a> = (
+    usize,
+    HeadingLevel,
+    Option<CowStr<'a>>,
+    Vec<CowStr<'a>>,
+    Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+);
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -32,41 +41,82 @@ pub fn render(body: &str, cx: &Context, diags: &mut Vec<Diagnostic>) -> String {
     let mut events = Vec::new();
     let mut used_ids = HashSet::new();
     let mut broken_link_depth = 0usize;
-    let mut heading: Option<(usize, HeadingLevel, Option<CowStr>, Vec<CowStr>, Vec<(CowStr, Option<CowStr>)>)> = None;
+    let mut heading: Option<OpenHeading> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
             // Without raw HTML, bodies are untrusted: only safe link schemes survive.
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) if !cx.raw_html && !is_safe_url(&dest_url) => {
-                events.push(Event::Start(Tag::Link { link_type, dest_url: "#".into(), title, id }));
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if !cx.raw_html && !is_safe_url(&dest_url) => {
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: "#".into(),
+                    title,
+                    id,
+                }));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
-                match resolve_internal(&dest_url, cx) {
-                    Some(url) => events.push(Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id })),
-                    None => {
-                        let (line, column) = line_col(body, range.start);
-                        diags.push(internal_link_error(cx, &dest_url, line, column));
-                        broken_link_depth += 1;
-                    }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with("@/") => match resolve_internal(&dest_url, cx) {
+                Some(url) => events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: url.into(),
+                    title,
+                    id,
+                })),
+                None => {
+                    let (line, column) = line_col(body, range.start);
+                    diags.push(internal_link_error(cx, &dest_url, line, column));
+                    broken_link_depth += 1;
                 }
-            }
+            },
             Event::End(TagEnd::Link) if broken_link_depth > 0 => broken_link_depth -= 1,
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with("@/") => {
                 let url = resolve_internal(&dest_url, cx).unwrap_or_else(|| {
                     let (line, column) = line_col(body, range.start);
                     diags.push(internal_link_error(cx, &dest_url, line, column));
                     String::new()
                 });
-                events.push(Event::Start(Tag::Image { link_type, dest_url: url.into(), title, id }));
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: url.into(),
+                    title,
+                    id,
+                }));
             }
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 heading = Some((events.len(), level, id, classes, attrs));
                 events.push(Event::Text("".into()));
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((at, level0, id, classes, attrs)) = heading.take() {
                     let text = plain_text(&events[at + 1..]);
-                    let id = unique_id(id.map(|i| i.to_string()).unwrap_or_else(|| slugify(&text)), &mut used_ids);
-                    events[at] = Event::Start(Tag::Heading { level: level0, id: Some(id.into()), classes, attrs });
+                    let id = unique_id(
+                        id.map(|i| i.to_string()).unwrap_or_else(|| slugify(&text)),
+                        &mut used_ids,
+                    );
+                    events[at] = Event::Start(Tag::Heading {
+                        level: level0,
+                        id: Some(id.into()),
+                        classes,
+                        attrs,
+                    });
                 }
                 events.push(Event::End(TagEnd::Heading(level)));
             }
@@ -87,7 +137,8 @@ fn is_safe_url(url: &str) -> bool {
         Some(colon) => {
             let scheme = &lower[..colon];
             // A colon after a `/`, `?` or `#` is part of a path, not a scheme.
-            scheme.contains(['/', '?', '#']) || matches!(scheme, "http" | "https" | "mailto" | "tel" | "@/")
+            scheme.contains(['/', '?', '#'])
+                || matches!(scheme, "http" | "https" | "mailto" | "tel" | "@/")
         }
     }
 }
@@ -170,8 +221,14 @@ mod tests {
     use super::*;
 
     fn render_with(body: &str, raw_html: bool) -> (String, Vec<Diagnostic>) {
-        let resolve = |p: &str| (p == "actions/1.1.7.md").then(|| "https://x.org/actions/1.1.7/".to_string());
-        let cx = Context { path: "content/a.md", body_line: 5, resolve: &resolve, raw_html };
+        let resolve =
+            |p: &str| (p == "actions/1.1.7.md").then(|| "https://x.org/actions/1.1.7/".to_string());
+        let cx = Context {
+            path: "content/a.md",
+            body_line: 5,
+            resolve: &resolve,
+            raw_html,
+        };
         let mut diags = Vec::new();
         let html = render(body, &cx, &mut diags);
         (html, diags)
@@ -181,7 +238,10 @@ mod tests {
     fn internal_links_resolve_with_fragment() {
         let (html, diags) = render_with("See [it](@/actions/1.1.7.md#budget).", true);
         assert!(diags.is_empty());
-        assert!(html.contains(r#"href="https://x.org/actions/1.1.7/#budget""#), "{html}");
+        assert!(
+            html.contains(r#"href="https://x.org/actions/1.1.7/#budget""#),
+            "{html}"
+        );
     }
 
     #[test]
@@ -197,7 +257,12 @@ mod tests {
         let (html, _) = render_with("## Pressupost 2017\n\n## Pressupost 2017\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~ [^1]\n\n[^1]: n\n\n- [x] done", true);
         assert!(html.contains(r#"<h2 id="pressupost-2017">"#), "{html}");
         assert!(html.contains(r#"<h2 id="pressupost-2017-1">"#), "{html}");
-        assert!(html.contains("<table>") && html.contains("<del>") && html.contains("checkbox") && html.contains("footnote"));
+        assert!(
+            html.contains("<table>")
+                && html.contains("<del>")
+                && html.contains("checkbox")
+                && html.contains("footnote")
+        );
     }
 
     #[test]
@@ -208,14 +273,25 @@ mod tests {
 
     #[test]
     fn unsafe_schemes_are_dropped_without_raw_html() {
-        let (html, _) = render_with("[x](javascript:alert(1)) [y](https://a.org/) [z](@/actions/1.1.7.md)", false);
+        let (html, _) = render_with(
+            "[x](javascript:alert(1)) [y](https://a.org/) [z](@/actions/1.1.7.md)",
+            false,
+        );
         assert!(!html.contains("javascript"), "{html}");
-        assert!(html.contains("https://a.org/") && html.contains("https://x.org/actions/1.1.7/"), "{html}");
-        assert!(render_with("[x](javascript:alert(1))", true).0.contains("javascript:"));
+        assert!(
+            html.contains("https://a.org/") && html.contains("https://x.org/actions/1.1.7/"),
+            "{html}"
+        );
+        assert!(render_with("[x](javascript:alert(1))", true)
+            .0
+            .contains("javascript:"));
     }
 
     #[test]
     fn first_paragraph_is_plain() {
-        assert_eq!(first_paragraph("# T\n\nHello *world*\nagain.\n\nNext."), "Hello world again.");
+        assert_eq!(
+            first_paragraph("# T\n\nHello *world*\nagain.\n\nNext."),
+            "Hello world again."
+        );
     }
 }

@@ -104,8 +104,18 @@ pub struct Groups {
 
 impl Plan {
     pub fn groups(&self) -> Groups {
-        let line_index: HashMap<&str, usize> = self.lines.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect();
-        let objective_index: HashMap<&str, usize> = self.objectives.iter().enumerate().map(|(i, o)| (o.id.as_str(), i)).collect();
+        let line_index: HashMap<&str, usize> = self
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.as_str(), i))
+            .collect();
+        let objective_index: HashMap<&str, usize> = self
+            .objectives
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id.as_str(), i))
+            .collect();
         let mut g = Groups {
             actions_by_line: vec![Vec::new(); self.lines.len()],
             actions_by_objective: vec![Vec::new(); self.objectives.len()],
@@ -129,7 +139,9 @@ impl Plan {
 
     /// An entity's text in `lang`, falling back to the default language.
     pub fn text<'a>(&'a self, kind: Kind, id: &str, lang: &str, default: &'a Text) -> &'a Text {
-        self.translations.get(&(kind, id.to_string(), lang.to_string())).unwrap_or(default)
+        self.translations
+            .get(&(kind, id.to_string(), lang.to_string()))
+            .unwrap_or(default)
     }
 
     /// Whether a content path (`actions/1.1.7.md`, as written after `@/`) names a built page.
@@ -160,8 +172,26 @@ impl Plan {
 
 /// Top-level URL segments that free pages may not take.
 const RESERVED_SLUGS: &[&str] = &[
-    "lines", "objectives", "actions", "reports", "accountability", "status", "sdgs", "partners", "municipalities", "search",
-    "data", "schemas", "feed.xml", "sitemap.xml", "robots.txt", "404", "404.html", "css", "js", "img",
+    "lines",
+    "objectives",
+    "actions",
+    "reports",
+    "accountability",
+    "status",
+    "sdgs",
+    "partners",
+    "municipalities",
+    "search",
+    "data",
+    "schemas",
+    "feed.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "404",
+    "404.html",
+    "css",
+    "js",
+    "img",
 ];
 
 fn text_of<F>(s: &Source<F>, lang: &str, title: Option<&String>, summary: Option<&String>) -> Text {
@@ -180,22 +210,36 @@ fn require_title<F>(s: &Source<F>, title: &Option<String>, diags: &mut Vec<Diagn
         return; // written, but with a bad value: already reported
     }
     if title.as_deref().is_none_or(|t| t.trim().is_empty()) {
-        diags.push(Diagnostic::error(&s.path, 1, 1, "missing `title`").with_help("add a line `title: \"…\"` to the front matter"));
+        diags.push(
+            Diagnostic::error(&s.path, 1, 1, "missing `title`")
+                .with_help("add a line `title: \"…\"` to the front matter"),
+        );
     }
 }
 
 /// Link and validate everything. `drafts` keeps draft actions in the build.
 pub fn link(sources: Sources, config: &Config, drafts: bool, diags: &mut Vec<Diagnostic>) -> Plan {
     let lang = config.default_language.as_str();
-    let mut plan = Plan::default();
-    plan.home = sources.index.as_ref().map(|s| text_of(s, lang, s.fm.title.as_ref(), None));
+    let mut plan = Plan {
+        home: sources
+            .index
+            .as_ref()
+            .map(|s| text_of(s, lang, s.fm.title.as_ref(), None)),
+        ..Default::default()
+    };
 
     for s in &sources.lines {
         require_title(s, &s.fm.title, diags);
-        plan.lines.push(Line { id: s.id.clone(), order: s.fm.order, text: text_of(s, lang, s.fm.title.as_ref(), None) });
+        plan.lines.push(Line {
+            id: s.id.clone(),
+            order: s.fm.order,
+            text: text_of(s, lang, s.fm.title.as_ref(), None),
+        });
     }
     plan.lines.sort_by(|a, b| {
-        (a.order.unwrap_or(i64::MAX), 0).cmp(&(b.order.unwrap_or(i64::MAX), 0)).then_with(|| crate::natural::natural_cmp(&a.id, &b.id))
+        (a.order.unwrap_or(i64::MAX), 0)
+            .cmp(&(b.order.unwrap_or(i64::MAX), 0))
+            .then_with(|| crate::natural::natural_cmp(&a.id, &b.id))
     });
     let line_ids: BTreeSet<&str> = sources.lines.iter().map(|l| l.id.as_str()).collect();
 
@@ -204,7 +248,10 @@ pub fn link(sources: Sources, config: &Config, drafts: bool, diags: &mut Vec<Dia
         let line = match &s.fm.line {
             None if s.positions.contains_key("line") => String::new(),
             None => {
-                diags.push(Diagnostic::error(&s.path, 1, 1, "missing `line`").with_help("add `line: \"<id>\"` naming a file in content/lines/"));
+                diags.push(
+                    Diagnostic::error(&s.path, 1, 1, "missing `line`")
+                        .with_help("add `line: \"<id>\"` naming a file in content/lines/"),
+                );
                 String::new()
             }
             Some(l) if !line_ids.contains(l.as_str()) => {
@@ -214,18 +261,39 @@ pub fn link(sources: Sources, config: &Config, drafts: bool, diags: &mut Vec<Dia
             }
             Some(l) => l.clone(),
         };
-        plan.objectives.push(Objective { id: s.id.clone(), line, text: text_of(s, lang, s.fm.title.as_ref(), None) });
+        plan.objectives.push(Objective {
+            id: s.id.clone(),
+            line,
+            text: text_of(s, lang, s.fm.title.as_ref(), None),
+        });
     }
-    let objective_line: HashMap<&str, &str> = plan.objectives.iter().map(|o| (o.id.as_str(), o.line.as_str())).collect();
+    let objective_line: HashMap<&str, &str> = plan
+        .objectives
+        .iter()
+        .map(|o| (o.id.as_str(), o.line.as_str()))
+        .collect();
     let objective_ids: BTreeSet<&str> = objective_line.keys().copied().collect();
 
     let all_action_ids: BTreeSet<&str> = sources.actions.iter().map(|a| a.id.as_str()).collect();
-    let draft_ids: BTreeSet<&str> = sources.actions.iter().filter(|a| a.fm.draft && !drafts).map(|a| a.id.as_str()).collect();
+    let draft_ids: BTreeSet<&str> = sources
+        .actions
+        .iter()
+        .filter(|a| a.fm.draft && !drafts)
+        .map(|a| a.id.as_str())
+        .collect();
     for s in &sources.actions {
         if draft_ids.contains(s.id.as_str()) {
             continue;
         }
-        if let Some(a) = crate::model_action::link_action(s, lang, &objective_line, &objective_ids, &all_action_ids, &draft_ids, diags) {
+        if let Some(a) = crate::model_action::link_action(
+            s,
+            lang,
+            &objective_line,
+            &objective_ids,
+            &all_action_ids,
+            &draft_ids,
+            diags,
+        ) {
             plan.actions.push(a);
         }
     }
@@ -235,12 +303,23 @@ pub fn link(sources: Sources, config: &Config, drafts: bool, diags: &mut Vec<Dia
         let stem_year: i32 = s.id.parse().unwrap_or(0);
         match s.fm.year {
             None if s.positions.contains_key("year") => {}
-            None => diags.push(Diagnostic::error(&s.path, 1, 1, "missing `year`").with_help(format!("add `year: {stem_year}`"))),
+            None => diags.push(
+                Diagnostic::error(&s.path, 1, 1, "missing `year`")
+                    .with_help(format!("add `year: {stem_year}`")),
+            ),
             Some(y) if y.0 != stem_year => {
                 let (row, col) = s.pos("year");
                 diags.push(
-                    Diagnostic::error(&s.path, row, col, format!("`year` is {} but the file is named {stem_year}.md", y.0))
-                        .with_help(format!("set `year: {stem_year}` or rename the file to {}.md", y.0)),
+                    Diagnostic::error(
+                        &s.path,
+                        row,
+                        col,
+                        format!("`year` is {} but the file is named {stem_year}.md", y.0),
+                    )
+                    .with_help(format!(
+                        "set `year: {stem_year}` or rename the file to {}.md",
+                        y.0
+                    )),
                 );
             }
             _ => {}
@@ -259,13 +338,26 @@ pub fn link(sources: Sources, config: &Config, drafts: bool, diags: &mut Vec<Dia
     let languages = config.languages();
     for s in &sources.pages {
         require_title(s, &s.fm.title, diags);
-        if RESERVED_SLUGS.contains(&s.id.as_str()) || languages.iter().any(|l| *l == s.id) {
+        if RESERVED_SLUGS.contains(&s.id.as_str()) || languages.contains(&s.id) {
             diags.push(
-                Diagnostic::error(&s.path, 1, 1, format!("a page cannot be called `{}`: the site uses /{}/ for something else", s.id, s.id))
-                    .with_help("rename the file, e.g. `about-the-plan.md`"),
+                Diagnostic::error(
+                    &s.path,
+                    1,
+                    1,
+                    format!(
+                        "a page cannot be called `{}`: the site uses /{}/ for something else",
+                        s.id, s.id
+                    ),
+                )
+                .with_help("rename the file, e.g. `about-the-plan.md`"),
             );
         }
-        plan.pages.push(Page { slug: s.id.clone(), order: s.fm.order, menu: s.fm.menu, text: text_of(s, lang, s.fm.title.as_ref(), None) });
+        plan.pages.push(Page {
+            slug: s.id.clone(),
+            order: s.fm.order,
+            menu: s.fm.menu,
+            text: text_of(s, lang, s.fm.title.as_ref(), None),
+        });
     }
 
     link_translations(&sources, &mut plan, &draft_ids, diags);
@@ -274,13 +366,24 @@ pub fn link(sources: Sources, config: &Config, drafts: bool, diags: &mut Vec<Dia
 }
 
 /// `links:` entries written `@/…` must name a content file that is built.
-fn check_front_matter_links(sources: &Sources, plan: &Plan, draft_ids: &BTreeSet<&str>, diags: &mut Vec<Diagnostic>) {
-    for s in sources.actions.iter().filter(|s| !draft_ids.contains(s.id.as_str())) {
-        for link in &s.fm.links {
-            let Some(path) = link.url.0.strip_prefix("@/") else { continue };
+fn check_front_matter_links(
+    sources: &Sources,
+    plan: &Plan,
+    draft_ids: &BTreeSet<&str>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for s in sources
+        .actions
+        .iter()
+        .filter(|s| !draft_ids.contains(s.id.as_str()))
+    {
+        for (i, link) in s.fm.links.iter().enumerate() {
+            let Some(path) = link.url.0.strip_prefix("@/") else {
+                continue;
+            };
             let path = path.split('#').next().unwrap_or(path);
             if plan.resolve_content_path(path).is_none() {
-                let (l, c) = s.pos("links");
+                let (l, c) = s.positions.get(&format!("links[{i}]")).copied().unwrap_or_else(|| s.pos("links"));
                 diags.push(
                     Diagnostic::error(&s.path, l, c, format!("link `{}` points to a file that does not exist", link.url.0))
                         .with_help("write the path of a content file under content/, e.g. @/actions/1.1.7.md or @/reports/2017.md"),
@@ -290,7 +393,12 @@ fn check_front_matter_links(sources: &Sources, plan: &Plan, draft_ids: &BTreeSet
     }
 }
 
-fn link_translations(sources: &Sources, plan: &mut Plan, draft_ids: &BTreeSet<&str>, diags: &mut Vec<Diagnostic>) {
+fn link_translations(
+    sources: &Sources,
+    plan: &mut Plan,
+    draft_ids: &BTreeSet<&str>,
+    diags: &mut Vec<Diagnostic>,
+) {
     for t in &sources.translations {
         let exists = match t.kind {
             Kind::Index => sources.index.is_some(),
@@ -300,11 +408,20 @@ fn link_translations(sources: &Sources, plan: &mut Plan, draft_ids: &BTreeSet<&s
             Kind::Report => sources.reports.iter().any(|x| x.id == t.id),
             Kind::Page => sources.pages.iter().any(|x| x.id == t.id),
         };
-        let default_file = if t.kind == Kind::Index { "content/_index.md".to_string() } else { format!("content/{}/{}.md", t.kind.folder(), t.id) };
+        let default_file = if t.kind == Kind::Index {
+            "content/_index.md".to_string()
+        } else {
+            format!("content/{}/{}.md", t.kind.folder(), t.id)
+        };
         if !exists {
             diags.push(
-                Diagnostic::error(&t.source.path, 1, 1, format!("translation without its default-language file `{default_file}`"))
-                    .with_help("create the default-language file first, or rename this one"),
+                Diagnostic::error(
+                    &t.source.path,
+                    1,
+                    1,
+                    format!("translation without its default-language file `{default_file}`"),
+                )
+                .with_help("create the default-language file first, or rename this one"),
             );
             continue;
         }
@@ -312,28 +429,63 @@ fn link_translations(sources: &Sources, plan: &mut Plan, draft_ids: &BTreeSet<&s
             continue;
         }
         let s = &t.source;
-        let title = s.fm.title.clone().or_else(|| default_title(plan, t.kind, &t.id));
+        let title =
+            s.fm.title
+                .clone()
+                .or_else(|| default_title(plan, t.kind, &t.id));
         let mut text = text_of(s, &t.lang, title.as_ref(), s.fm.summary.as_ref());
         if t.kind == Kind::Action && text.summary.is_none() {
-            text.summary = plan.actions.iter().find(|a| a.id == t.id).and_then(|a| a.text.summary.clone());
+            text.summary = plan
+                .actions
+                .iter()
+                .find(|a| a.id == t.id)
+                .and_then(|a| a.text.summary.clone());
         }
-        plan.translations.insert((t.kind, t.id.clone(), t.lang.clone()), text);
+        plan.translations
+            .insert((t.kind, t.id.clone(), t.lang.clone()), text);
     }
 }
 
 fn default_title(plan: &Plan, kind: Kind, id: &str) -> Option<String> {
     match kind {
         Kind::Index => plan.home.as_ref().map(|t| t.title.clone()),
-        Kind::Line => plan.lines.iter().find(|x| x.id == id).map(|x| x.text.title.clone()),
-        Kind::Objective => plan.objectives.iter().find(|x| x.id == id).map(|x| x.text.title.clone()),
-        Kind::Action => plan.actions.iter().find(|x| x.id == id).map(|x| x.text.title.clone()),
-        Kind::Report => plan.reports.iter().find(|x| x.year.to_string() == id).map(|x| x.text.title.clone()),
-        Kind::Page => plan.pages.iter().find(|x| x.slug == id).map(|x| x.text.title.clone()),
+        Kind::Line => plan
+            .lines
+            .iter()
+            .find(|x| x.id == id)
+            .map(|x| x.text.title.clone()),
+        Kind::Objective => plan
+            .objectives
+            .iter()
+            .find(|x| x.id == id)
+            .map(|x| x.text.title.clone()),
+        Kind::Action => plan
+            .actions
+            .iter()
+            .find(|x| x.id == id)
+            .map(|x| x.text.title.clone()),
+        Kind::Report => plan
+            .reports
+            .iter()
+            .find(|x| x.year.to_string() == id)
+            .map(|x| x.text.title.clone()),
+        Kind::Page => plan
+            .pages
+            .iter()
+            .find(|x| x.slug == id)
+            .map(|x| x.text.title.clone()),
     }
 }
 
 /// A reference to an id that does not exist, with the closest existing one.
-pub fn unknown_ref(path: &str, line: usize, column: usize, what: &str, id: &str, known: &BTreeSet<&str>) -> Diagnostic {
+pub fn unknown_ref(
+    path: &str,
+    line: usize,
+    column: usize,
+    what: &str,
+    id: &str,
+    known: &BTreeSet<&str>,
+) -> Diagnostic {
     let list: Vec<&str> = known.iter().copied().collect();
     let help = match crate::diagnostics::closest(id, &list) {
         Some(k) => format!("did you mean `{k}`?"),

@@ -23,12 +23,18 @@ pub fn link_action(
     // A key that was written but failed to parse has already been reported.
     let written = |key: &str| s.positions.contains_key(key);
     if !written("title") && fm.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
-        diags.push(Diagnostic::error(path, 1, 1, "missing `title`").with_help("add a line `title: \"…\"` to the front matter"));
+        diags.push(
+            Diagnostic::error(path, 1, 1, "missing `title`")
+                .with_help("add a line `title: \"…\"` to the front matter"),
+        );
     }
     let objective = match &fm.objective {
         None if written("objective") => String::new(),
         None => {
-            diags.push(Diagnostic::error(path, 1, 1, "missing `objective`").with_help("add `objective: \"<id>\"` naming a file in content/objectives/"));
+            diags.push(
+                Diagnostic::error(path, 1, 1, "missing `objective`")
+                    .with_help("add `objective: \"<id>\"` naming a file in content/objectives/"),
+            );
             String::new()
         }
         Some(o) if !objective_ids.contains(o.as_str()) => {
@@ -38,7 +44,10 @@ pub fn link_action(
         }
         Some(o) => o.clone(),
     };
-    let line = objective_line.get(objective.as_str()).map(|l| l.to_string()).unwrap_or_default();
+    let line = objective_line
+        .get(objective.as_str())
+        .map(|l| l.to_string())
+        .unwrap_or_default();
 
     let status = match fm.status {
         Some(st) => st,
@@ -54,15 +63,27 @@ pub fn link_action(
     let progress = if written("status") && fm.status.is_none() {
         0
     } else {
-        check_progress(s, status, fm.progress.map(|p| p.0), s.pos("progress"), "", diags)
+        check_progress(
+            s,
+            status,
+            fm.progress.map(|p| p.0),
+            s.pos("progress"),
+            "",
+            diags,
+        )
     };
 
     if let (Some(start), Some(end)) = (fm.start, fm.end) {
         if end < start {
             let (l, c) = s.pos("end");
             diags.push(
-                Diagnostic::error(path, l, c, format!("`end` ({end}) is before `start` ({start})"))
-                    .with_help("an action ends on or after the day it starts"),
+                Diagnostic::error(
+                    path,
+                    l,
+                    c,
+                    format!("`end` ({end}) is before `start` ({start})"),
+                )
+                .with_help("an action ends on or after the day it starts"),
             );
         }
     }
@@ -71,10 +92,19 @@ pub fn link_action(
     budget.sort_by_key(|b| b.year);
     for (i, b) in fm.budget.iter().enumerate() {
         if fm.budget[..i].iter().any(|x| x.year == b.year) {
-            let (l, c) = s.positions.get(&format!("budget[{i}]")).copied().unwrap_or_else(|| s.pos("budget"));
+            let (l, c) = s
+                .positions
+                .get(&format!("budget[{i}]"))
+                .copied()
+                .unwrap_or_else(|| s.pos("budget"));
             diags.push(
-                Diagnostic::error(path, l, c, format!("`budget` has two entries for {}", b.year.0))
-                    .with_help("one entry per year: add the amounts together"),
+                Diagnostic::error(
+                    path,
+                    l,
+                    c,
+                    format!("`budget` has two entries for {}", b.year.0),
+                )
+                .with_help("one entry per year: add the amounts together"),
             );
         }
     }
@@ -84,16 +114,26 @@ pub fn link_action(
         let (l, c) = s.pos("indicators");
         if !names.insert(ind.name.as_str()) {
             diags.push(
-                Diagnostic::error(path, l, c, format!("two indicators are named `{}`", ind.name))
-                    .with_help("give each indicator of an action its own name"),
+                Diagnostic::error(
+                    path,
+                    l,
+                    c,
+                    format!("two indicators are named `{}`", ind.name),
+                )
+                .with_help("give each indicator of an action its own name"),
             );
         }
         let mut years = BTreeSet::new();
         for v in &ind.values {
             if !years.insert(v.year) {
                 diags.push(
-                    Diagnostic::error(path, l, c, format!("indicator `{}` has two values for {}", ind.name, v.year.0))
-                        .with_help("one value per year"),
+                    Diagnostic::error(
+                        path,
+                        l,
+                        c,
+                        format!("indicator `{}` has two values for {}", ind.name, v.year.0),
+                    )
+                    .with_help("one value per year"),
                 );
             }
         }
@@ -103,7 +143,11 @@ pub fn link_action(
     updates.sort_by_key(|u| u.date);
     for (i, u) in fm.updates.iter().enumerate() {
         let what = format!("updates[{i}] ({}): ", u.date);
-        let at = s.positions.get(&format!("updates[{i}]")).copied().unwrap_or_else(|| s.pos("updates"));
+        let at = s
+            .positions
+            .get(&format!("updates[{i}]"))
+            .copied()
+            .unwrap_or_else(|| s.pos("updates"));
         if let Some(st) = u.status {
             check_progress(s, st, u.progress.map(|p| p.0), at, &what, diags);
         } else if u.progress.is_some_and(|p| p.0 == 100) {
@@ -112,12 +156,25 @@ pub fn link_action(
     }
 
     let mut related = Vec::new();
-    for r in &fm.related {
-        let (l, c) = s.pos("related");
+    for (i, r) in fm.related.iter().enumerate() {
+        let (l, c) = s.positions.get(&format!("related[{i}]")).copied().unwrap_or_else(|| s.pos("related"));
         if *r == s.id {
-            diags.push(Diagnostic::error(path, l, c, format!("action `{r}` lists itself in `related`")).with_help("remove it"));
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    l,
+                    c,
+                    format!("action `{r}` lists itself in `related`"),
+                )
+                .with_help("remove it"),
+            );
         } else if draft_ids.contains(r.as_str()) {
-            diags.push(Diagnostic::warning(path, l, c, format!("related action `{r}` is a draft and is left out of this build")));
+            diags.push(Diagnostic::warning(
+                path,
+                l,
+                c,
+                format!("related action `{r}` is a draft and is left out of this build"),
+            ));
         } else if !action_ids.contains(r.as_str()) {
             diags.push(unknown_ref(path, l, c, "action", r, action_ids));
         } else if !related.contains(r) {
@@ -160,7 +217,14 @@ pub fn link_action(
 
 /// The status/progress rules: `not_started` is 0, `completed` is 100,
 /// `in_progress` and `delayed` need a value. Returns the effective progress.
-fn check_progress<F>(s: &Source<F>, status: Status, progress: Option<u8>, at: (usize, usize), what: &str, diags: &mut Vec<Diagnostic>) -> u8 {
+fn check_progress<F>(
+    s: &Source<F>,
+    status: Status,
+    progress: Option<u8>,
+    at: (usize, usize),
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> u8 {
     let (l, c) = at;
     match (status, progress) {
         (Status::NotStarted, None) => 0,
@@ -179,10 +243,17 @@ fn check_progress<F>(s: &Source<F>, status: Status, progress: Option<u8>, at: (u
             );
             p
         }
-        (Status::InProgress | Status::Delayed, None) if what.is_empty() && !s.positions.contains_key("progress") => {
+        (Status::InProgress | Status::Delayed, None)
+            if what.is_empty() && !s.positions.contains_key("progress") =>
+        {
             diags.push(
-                Diagnostic::error(&s.path, 1, 1, format!("status `{}` needs `progress`", status.as_str()))
-                    .with_help("add `progress:` with a whole number from 0 to 100"),
+                Diagnostic::error(
+                    &s.path,
+                    1,
+                    1,
+                    format!("status `{}` needs `progress`", status.as_str()),
+                )
+                .with_help("add `progress:` with a whole number from 0 to 100"),
             );
             0
         }

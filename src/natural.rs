@@ -15,7 +15,11 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
                 let lb = b.iter().take_while(|c| c.is_ascii_digit()).count();
                 let (na, nb) = (trim_zeros(&a[..la]), trim_zeros(&b[..lb]));
                 // Longer digit run (without leading zeros) is the bigger number.
-                let ord = na.len().cmp(&nb.len()).then_with(|| na.cmp(nb)).then_with(|| la.cmp(&lb));
+                let ord = na
+                    .len()
+                    .cmp(&nb.len())
+                    .then_with(|| na.cmp(nb))
+                    .then_with(|| la.cmp(&lb));
                 if ord != Ordering::Equal {
                     return ord;
                 }
@@ -46,7 +50,10 @@ mod tests {
     fn orders_numbers_by_value() {
         let mut ids = vec!["1.1.10", "1.1.2", "2.1", "1.10.1", "1.2", "a10", "a9"];
         ids.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(ids, vec!["1.1.2", "1.1.10", "1.2", "1.10.1", "2.1", "a9", "a10"]);
+        assert_eq!(
+            ids,
+            vec!["1.1.2", "1.1.10", "1.2", "1.10.1", "2.1", "a9", "a10"]
+        );
     }
 
     #[test]

@@ -18,11 +18,17 @@ pub const MANIFEST: &str = "data/manifest.json";
 /// Add `data/manifest.json`: the SHA-256 of every other output file.
 pub fn add_manifest(outputs: &mut Vec<Output>) {
     outputs.retain(|o| o.path != MANIFEST);
-    let files: BTreeMap<&str, String> = outputs.iter().map(|o| (o.path.as_str(), hex(&Sha256::digest(&o.bytes)))).collect();
+    let files: BTreeMap<&str, String> = outputs
+        .iter()
+        .map(|o| (o.path.as_str(), hex(&Sha256::digest(&o.bytes))))
+        .collect();
     let doc = serde_json::json!({ "algorithm": "sha256", "files": files });
     let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
     bytes.push(b'\n');
-    outputs.push(Output { path: MANIFEST.into(), bytes });
+    outputs.push(Output {
+        path: MANIFEST.into(),
+        bytes,
+    });
     outputs.sort_by(|a, b| a.path.cmp(&b.path));
 }
 
@@ -39,10 +45,18 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
     }
     for protected in ["content", "themes", "static", "templates", "site.toml"] {
         if out_abs.starts_with(root.join(protected)) {
-            return Err(format!("the output folder `{}` is inside `{protected}`: choose a folder such as `public`", out.display()));
+            return Err(format!(
+                "the output folder `{}` is inside `{protected}`: choose a folder such as `public`",
+                out.display()
+            ));
         }
     }
-    if out_abs.is_dir() && !out_abs.join(MARKER).exists() && fs::read_dir(&out_abs).map(|mut d| d.next().is_some()).unwrap_or(false) {
+    if out_abs.is_dir()
+        && !out_abs.join(MARKER).exists()
+        && fs::read_dir(&out_abs)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(false)
+    {
         return Err(format!(
             "the output folder `{}` exists and was not made by retiment (no `{MARKER}` file): refusing to replace it; remove it or choose another folder",
             out.display()
@@ -53,7 +67,13 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
 
 /// `out` as an absolute path with symlinks of its existing ancestors resolved.
 fn absolute(out: &Path) -> Result<PathBuf, String> {
-    let abs = if out.is_absolute() { out.to_path_buf() } else { std::env::current_dir().map_err(|e| e.to_string())?.join(out) };
+    let abs = if out.is_absolute() {
+        out.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| e.to_string())?
+            .join(out)
+    };
     let mut existing = abs.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
@@ -75,8 +95,15 @@ fn absolute(out: &Path) -> Result<PathBuf, String> {
 /// Write every output into a new sibling folder, then swap it in for `out`.
 pub fn write_atomically(out: &Path, outputs: &[Output]) -> io::Result<()> {
     let out = absolute(out).map_err(io::Error::other)?;
-    let parent = out.parent().ok_or_else(|| io::Error::other("the output folder has no parent"))?.to_path_buf();
-    let name = out.file_name().ok_or_else(|| io::Error::other("the output folder has no name"))?.to_string_lossy().to_string();
+    let parent = out
+        .parent()
+        .ok_or_else(|| io::Error::other("the output folder has no parent"))?
+        .to_path_buf();
+    let name = out
+        .file_name()
+        .ok_or_else(|| io::Error::other("the output folder has no name"))?
+        .to_string_lossy()
+        .to_string();
     fs::create_dir_all(&parent)?;
     clean_leftovers(&parent, &name);
     let pid = std::process::id();
@@ -85,7 +112,10 @@ pub fn write_atomically(out: &Path, outputs: &[Output]) -> io::Result<()> {
     let _ = fs::remove_dir_all(&tmp);
     fs::create_dir_all(&tmp)?;
     let result = write_all(&tmp, outputs).and_then(|_| {
-        fs::write(tmp.join(MARKER), b"This folder is written by retiment; it is replaced whole on every build.\n")?;
+        fs::write(
+            tmp.join(MARKER),
+            b"This folder is written by retiment; it is replaced whole on every build.\n",
+        )?;
         if out.exists() {
             fs::rename(&out, &old)?;
         }
@@ -108,7 +138,9 @@ pub fn write_atomically(out: &Path, outputs: &[Output]) -> io::Result<()> {
 
 /// Remove the temporary folders a killed build may have left beside the output.
 fn clean_leftovers(parent: &Path, name: &str) {
-    let Ok(entries) = fs::read_dir(parent) else { return };
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
     for e in entries.flatten() {
         let n = e.file_name().to_string_lossy().to_string();
         if n.starts_with(&format!(".{name}.tmp-")) || n.starts_with(&format!(".{name}.old-")) {
@@ -120,19 +152,32 @@ fn clean_leftovers(parent: &Path, name: &str) {
 fn write_all(dir: &Path, outputs: &[Output]) -> io::Result<()> {
     for o in outputs {
         if !is_safe_relative(&o.path) {
-            return Err(io::Error::other(format!("refusing to write outside the output folder: {}", o.path)));
+            return Err(io::Error::other(format!(
+                "refusing to write outside the output folder: {}",
+                o.path
+            )));
         }
     }
-    let dirs: std::collections::BTreeSet<PathBuf> = outputs.iter().filter_map(|o| dir.join(&o.path).parent().map(Path::to_path_buf)).collect();
+    let dirs: std::collections::BTreeSet<PathBuf> = outputs
+        .iter()
+        .filter_map(|o| dir.join(&o.path).parent().map(Path::to_path_buf))
+        .collect();
     for d in &dirs {
         fs::create_dir_all(d)?;
     }
-    outputs.par_iter().try_for_each(|o| fs::write(dir.join(&o.path), &o.bytes))
+    outputs
+        .par_iter()
+        .try_for_each(|o| fs::write(dir.join(&o.path), &o.bytes))
 }
 
 /// A relative path with no `..`, no root and no empty parts.
 pub fn is_safe_relative(path: &str) -> bool {
-    !path.is_empty() && !path.starts_with('/') && !path.contains('\\') && path.split('/').all(|p| !p.is_empty() && p != "." && p != "..")
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && path
+            .split('/')
+            .all(|p| !p.is_empty() && p != "." && p != "..")
 }
 
 #[cfg(test)]
@@ -141,11 +186,23 @@ mod tests {
 
     #[test]
     fn manifest_lists_every_other_file() {
-        let mut outs = vec![Output { path: "b.html".into(), bytes: b"b".to_vec() }, Output { path: "a.html".into(), bytes: b"".to_vec() }];
+        let mut outs = vec![
+            Output {
+                path: "b.html".into(),
+                bytes: b"b".to_vec(),
+            },
+            Output {
+                path: "a.html".into(),
+                bytes: b"".to_vec(),
+            },
+        ];
         add_manifest(&mut outs);
         let m = &outs.iter().find(|o| o.path == MANIFEST).unwrap().bytes;
         let v: serde_json::Value = serde_json::from_slice(m).unwrap();
-        assert_eq!(v["files"]["a.html"], "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(
+            v["files"]["a.html"],
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
         assert!(v["files"].get(MANIFEST).is_none());
         assert_eq!(outs[0].path, "a.html");
     }

@@ -18,7 +18,9 @@ pub fn human(diags: &[Diagnostic], root: &Path) -> String {
     let mut sources: HashMap<&str, Option<String>> = HashMap::new();
     let mut out = String::new();
     for d in diags {
-        let source = sources.entry(d.path.as_str()).or_insert_with(|| std::fs::read_to_string(root.join(&d.path)).ok());
+        let source = sources
+            .entry(d.path.as_str())
+            .or_insert_with(|| std::fs::read_to_string(root.join(&d.path)).ok());
         out.push_str(&one(d, source.as_deref()));
         // A blank line between problems, as compilers do, so each reads as a block.
         out.push('\n');
@@ -43,7 +45,11 @@ pub fn summary(diags: &[Diagnostic]) -> String {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     let s = |n: usize| if n == 1 { "" } else { "s" };
-    format!("{errors} error{}, {warnings} warning{}", s(errors), s(warnings))
+    format!(
+        "{errors} error{}, {warnings} warning{}",
+        s(errors),
+        s(warnings)
+    )
 }
 
 /// The first line, exactly as `Diagnostic`'s `Display` writes it (tests and
@@ -53,13 +59,22 @@ fn header(d: &Diagnostic) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    format!("{}:{}:{}: {kind}: {}\n", d.path, d.line.max(1), d.column.max(1), d.message)
+    format!(
+        "{}:{}:{}: {kind}: {}\n",
+        d.path,
+        d.line.max(1),
+        d.column.max(1),
+        d.message
+    )
 }
 
 fn one(d: &Diagnostic, source: Option<&str>) -> String {
     let mut out = header(d);
     let notes: Vec<String> = d.help.iter().map(|h| format!("help: {h}")).collect();
-    let span = source.filter(|_| d.line > 0).and_then(|text| span(text, d.line, d.column)).filter(|r| !is_fence(source, r));
+    let span = source
+        .filter(|_| d.line > 0)
+        .and_then(|text| span(text, d.line, d.column))
+        .filter(|r| !is_fence(source, r));
     let (Some(text), Some(range)) = (source, span) else {
         for n in &notes {
             out.push_str(&format!("  = {n}\n"));
@@ -73,8 +88,13 @@ fn one(d: &Diagnostic, source: Option<&str>) -> String {
     // codespan's own header line would repeat the message without the
     // position; it is given an empty message so that it is exactly one line,
     // and that line is replaced by ours.
-    let snippet = Snippet::new(severity).with_labels(vec![Label::primary((), range)]).with_notes(notes);
-    let config = Config { chars: Chars::ascii(), ..Config::default() };
+    let snippet = Snippet::new(severity)
+        .with_labels(vec![Label::primary((), range)])
+        .with_notes(notes);
+    let config = Config {
+        chars: Chars::ascii(),
+        ..Config::default()
+    };
     let file = SimpleFile::new(d.path.as_str(), text);
     match term::emit_into_string(&config, &file, &snippet) {
         Ok(rendered) => {
@@ -94,7 +114,9 @@ fn one(d: &Diagnostic, source: Option<&str>) -> String {
 /// A diagnostic about a whole content file points at its opening `---`;
 /// underlining the fence would say nothing, so it gets no snippet.
 fn is_fence(source: Option<&str>, range: &std::ops::Range<usize>) -> bool {
-    source.and_then(|t| t.get(range.clone())).is_some_and(|s| s == "---")
+    source
+        .and_then(|t| t.get(range.clone()))
+        .is_some_and(|s| s == "---")
 }
 
 /// Byte range to underline for a 1-based line and character column: the
@@ -116,9 +138,14 @@ fn span(text: &str, line: usize, column: usize) -> Option<std::ops::Range<usize>
     let Some((offset, first)) = line_text.char_indices().nth(column - 1) else {
         return Some(start_of_line + line_text.len()..start_of_line + line_text.len());
     };
-    let token_char = |c: char| !c.is_whitespace() && !matches!(c, ':' | ',' | ')' | ']' | '}' | '>');
+    let token_char =
+        |c: char| !c.is_whitespace() && !matches!(c, ':' | ',' | ')' | ']' | '}' | '>');
     let len = if token_char(first) {
-        line_text[offset..].chars().take_while(|c| token_char(*c)).map(char::len_utf8).sum()
+        line_text[offset..]
+            .chars()
+            .take_while(|c| token_char(*c))
+            .map(char::len_utf8)
+            .sum()
     } else {
         first.len_utf8()
     };
@@ -133,12 +160,25 @@ mod tests {
 
     #[test]
     fn first_line_then_source_caret_and_help() {
-        let d = Diagnostic::error("content/actions/1.md", 3, 1, "unknown key `progres`").with_help("did you mean `progress`?");
+        let d = Diagnostic::error("content/actions/1.md", 3, 1, "unknown key `progres`")
+            .with_help("did you mean `progress`?");
         let text = one(&d, Some(FILE));
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "content/actions/1.md:3:1: error: unknown key `progres`");
-        let src = lines.iter().position(|l| l.ends_with("| progres: 60")).expect("source line shown");
-        assert_eq!(lines[src + 1].trim_end(), format!("{}^^^^^^^", &lines[src + 1][..lines[src + 1].find('^').unwrap()]));
+        assert_eq!(
+            lines[0],
+            "content/actions/1.md:3:1: error: unknown key `progres`"
+        );
+        let src = lines
+            .iter()
+            .position(|l| l.ends_with("| progres: 60"))
+            .expect("source line shown");
+        assert_eq!(
+            lines[src + 1].trim_end(),
+            format!(
+                "{}^^^^^^^",
+                &lines[src + 1][..lines[src + 1].find('^').unwrap()]
+            )
+        );
         // The caret sits under column 1 of the source line.
         assert_eq!(lines[src + 1].find('^'), lines[src].find("progres"));
         assert!(text.contains("= help: did you mean `progress`?"));
@@ -148,7 +188,10 @@ mod tests {
     fn caret_under_a_value_in_the_middle_of_a_line() {
         let d = Diagnostic::error("a.md", 4, 9, "unknown status");
         let text = one(&d, Some(FILE));
-        let src = text.lines().find(|l| l.ends_with("| status: done")).unwrap();
+        let src = text
+            .lines()
+            .find(|l| l.ends_with("| status: done"))
+            .unwrap();
         let caret = text.lines().find(|l| l.contains('^')).unwrap();
         assert_eq!(caret.find('^'), src.find("done"));
         assert_eq!(caret.trim_end().matches('^').count(), 4);
@@ -157,7 +200,10 @@ mod tests {
     #[test]
     fn whole_file_and_unreadable_files_get_first_line_and_help() {
         let d = Diagnostic::error("content/x.txt", 0, 0, "unexpected file").with_help("move it");
-        assert_eq!(one(&d, Some(FILE)), "content/x.txt:1:1: error: unexpected file\n  = help: move it\n");
+        assert_eq!(
+            one(&d, Some(FILE)),
+            "content/x.txt:1:1: error: unexpected file\n  = help: move it\n"
+        );
         let d = Diagnostic::warning("gone.md", 3, 2, "gone");
         assert_eq!(one(&d, None), "gone.md:3:2: warning: gone\n");
     }
@@ -166,7 +212,8 @@ mod tests {
     fn positions_past_the_end_never_panic() {
         for (line, column) in [(99, 1), (3, 99), (6, 5), (7, 1), (1, 0)] {
             let d = Diagnostic::error("a.md", line, column, "m");
-            assert!(one(&d, Some(FILE)).starts_with(&format!("a.md:{line}:{}: error: m\n", column.max(1))));
+            assert!(one(&d, Some(FILE))
+                .starts_with(&format!("a.md:{line}:{}: error: m\n", column.max(1))));
         }
         assert!(one(&Diagnostic::error("a.md", 2, 3, "m"), Some("")).starts_with("a.md:2:3"));
         assert!(one(&Diagnostic::error("a.md", 1, 2, "m"), Some("é\r\nb")).contains('^'));
@@ -174,7 +221,10 @@ mod tests {
 
     #[test]
     fn json_is_one_object_per_line() {
-        let diags = vec![Diagnostic::error("a.md", 1, 1, "one"), Diagnostic::warning("b.md", 2, 3, "two").with_help("h")];
+        let diags = vec![
+            Diagnostic::error("a.md", 1, 1, "one"),
+            Diagnostic::warning("b.md", 2, 3, "two").with_help("h"),
+        ];
         let text = json(&diags);
         assert_eq!(text.lines().count(), 2);
         let v: serde_json::Value = serde_json::from_str(text.lines().nth(1).unwrap()).unwrap();

@@ -18,18 +18,38 @@ use std::path::{Path, PathBuf};
 pub const DIR: &str = "schemas";
 
 /// Every kind with a schema, by the name of its file (`action` → `action.json`).
-pub const KINDS: &[&str] = &["index", "line", "objective", "action", "report", "page", "translation"];
+pub const KINDS: &[&str] = &[
+    "index",
+    "line",
+    "objective",
+    "action",
+    "report",
+    "page",
+    "translation",
+];
 
 /// The schema of one kind, as pretty JSON with a final newline; None for an unknown kind.
 pub fn schema_json(kind: &str) -> Option<String> {
     let (schema, title) = match kind {
         "index" => (root::<IndexFm>(), "Home page (content/_index.md)"),
-        "line" => (root::<LineFm>(), "Line of intervention (content/lines/<id>.md)"),
-        "objective" => (root::<ObjectiveFm>(), "Objective (content/objectives/<id>.md)"),
+        "line" => (
+            root::<LineFm>(),
+            "Line of intervention (content/lines/<id>.md)",
+        ),
+        "objective" => (
+            root::<ObjectiveFm>(),
+            "Objective (content/objectives/<id>.md)",
+        ),
         "action" => (root::<ActionFm>(), "Action (content/actions/<id>.md)"),
-        "report" => (root::<ReportFm>(), "Annual execution report (content/reports/<year>.md)"),
+        "report" => (
+            root::<ReportFm>(),
+            "Annual execution report (content/reports/<year>.md)",
+        ),
         "page" => (root::<PageFm>(), "Free page (content/pages/<slug>.md)"),
-        "translation" => (root::<TranslationFm>(), "Translation (<id>.<lang>.md beside its file)"),
+        "translation" => (
+            root::<TranslationFm>(),
+            "Translation (<id>.<lang>.md beside its file)",
+        ),
         _ => return None,
     };
     let mut value = schema.to_value();
@@ -41,12 +61,21 @@ pub fn schema_json(kind: &str) -> Option<String> {
 
 /// `(file name, contents)` of every schema, in `KINDS` order.
 pub fn all() -> Vec<(String, String)> {
-    KINDS.iter().filter_map(|k| schema_json(k).map(|text| (format!("{k}.json"), text))).collect()
+    KINDS
+        .iter()
+        .filter_map(|k| schema_json(k).map(|text| (format!("{k}.json"), text)))
+        .collect()
 }
 
 /// The schemas as build outputs, `schemas/<kind>.json`, for `render` to publish.
 pub fn schema_outputs() -> Vec<Output> {
-    all().into_iter().map(|(name, text)| Output { path: format!("{DIR}/{name}"), bytes: text.into_bytes() }).collect()
+    all()
+        .into_iter()
+        .map(|(name, text)| Output {
+            path: format!("{DIR}/{name}"),
+            bytes: text.into_bytes(),
+        })
+        .collect()
 }
 
 /// Write (or refresh) `root/schemas/*.json`; returns the files written.
@@ -64,14 +93,21 @@ pub fn write(root: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// Draft 7: the version the YAML language server and most editors know best.
 fn root<T: JsonSchema>() -> Schema {
-    SchemaSettings::draft07().into_generator().into_root_schema_for::<T>()
+    SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<T>()
 }
 
 /// What the types alone cannot say: a title for editors, which keys are
 /// required, and that `progress` is required while an action is under way.
 fn finish(value: &mut Value, kind: &str, title: &str) {
-    let Some(obj) = value.as_object_mut() else { return };
-    obj.insert("title".into(), json!(format!("retiment front matter: {title}")));
+    let Some(obj) = value.as_object_mut() else {
+        return;
+    };
+    obj.insert(
+        "title".into(),
+        json!(format!("retiment front matter: {title}")),
+    );
     // Every key is optional for the loader (so that one run reports every
     // missing key); the ones marked `#[schemars(required)]` in `load::kinds`
     // come out with a default of null that their schema does not admit: an
@@ -101,8 +137,12 @@ fn finish(value: &mut Value, kind: &str, title: &str) {
 
 /// `type: "null"`, `type: [.., "null"]` or an `anyOf` with a null branch.
 fn admits_null(p: &Value) -> bool {
-    let null_type = |t: &Value| t == "null" || t.as_array().is_some_and(|a| a.iter().any(|x| x == "null"));
-    p.get("type").is_some_and(null_type) || p.get("anyOf").and_then(Value::as_array).is_some_and(|a| a.iter().any(admits_null))
+    let null_type =
+        |t: &Value| t == "null" || t.as_array().is_some_and(|a| a.iter().any(|x| x == "null"));
+    p.get("type").is_some_and(null_type)
+        || p.get("anyOf")
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().any(admits_null))
 }
 
 // The value types check themselves in a hand-written `Deserialize`; their
@@ -193,7 +233,10 @@ mod tests {
         for kind in KINDS {
             let s = schema(kind);
             assert_eq!(s["additionalProperties"], json!(false), "{kind}");
-            assert!(s["title"].as_str().unwrap().starts_with("retiment front matter"));
+            assert!(s["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("retiment front matter"));
         }
         assert!(schema_json("nope").is_none());
     }
@@ -208,7 +251,12 @@ mod tests {
         assert_eq!(s["properties"]["title"]["type"], "string");
         assert_eq!(s["then"]["required"], json!(["progress"]));
         let text = schema_json("action").unwrap();
-        for needle in ["not_started", "^\\\\d{4}-\\\\d{2}-\\\\d{2}$", "multipleOf", "^(https?://|@/)"] {
+        for needle in [
+            "not_started",
+            "^\\\\d{4}-\\\\d{2}-\\\\d{2}$",
+            "multipleOf",
+            "^(https?://|@/)",
+        ] {
             assert!(text.contains(needle), "{needle} missing");
         }
     }

@@ -6,7 +6,10 @@ use crate::model::Plan;
 
 /// Today's date (UTC), only ever used for warnings, never for output.
 fn today() -> Date {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     Date::from_unix(secs as i64)
 }
 
@@ -21,7 +24,12 @@ pub fn check(plan: &Plan, diags: &mut Vec<Diagnostic>) {
             );
         }
         if let Some(u) = a.updates.iter().find(|u| u.date > today) {
-            diags.push(Diagnostic::warning(path, 1, 1, format!("an update is dated {}, in the future", u.date)));
+            diags.push(Diagnostic::warning(
+                path,
+                1,
+                1,
+                format!("an update is dated {}, in the future", u.date),
+            ));
         }
         for b in &a.budget {
             if let Some(e) = b.executed {
@@ -30,7 +38,10 @@ pub fn check(plan: &Plan, diags: &mut Vec<Diagnostic>) {
                         path,
                         1,
                         1,
-                        format!("in {} the executed money is more than twice the planned money", b.year.0),
+                        format!(
+                            "in {} the executed money is more than twice the planned money",
+                            b.year.0
+                        ),
                     ));
                 }
             }
@@ -39,8 +50,13 @@ pub fn check(plan: &Plan, diags: &mut Vec<Diagnostic>) {
     for r in &plan.reports {
         if r.own_revenue.is_none() {
             diags.push(
-                Diagnostic::warning(&r.text.path, 1, 1, "the report has no `own_revenue`, so its cooperation share cannot be computed")
-                    .with_help("add `own_revenue:` with the body's own revenue that year"),
+                Diagnostic::warning(
+                    &r.text.path,
+                    1,
+                    1,
+                    "the report has no `own_revenue`, so its cooperation share cannot be computed",
+                )
+                .with_help("add `own_revenue:` with the body's own revenue that year"),
             );
         }
     }

@@ -39,18 +39,46 @@ fn commits_that_changed_each_file_newest_first() {
     write(&site, "content/actions/2.md", "---\ntitle: B\n---\n");
     write(&dir, "README.md", "outside the site");
     git(&dir, &["add", "-A"], "2017-01-01T10:00:00Z");
-    git(&dir, &["commit", "-q", "-m", "Add the plan's actions\n\nLonger body."], "2017-01-01T10:00:00Z");
+    git(
+        &dir,
+        &[
+            "commit",
+            "-q",
+            "-m",
+            "Add the plan's actions\n\nLonger body.",
+        ],
+        "2017-01-01T10:00:00Z",
+    );
     write(&site, "content/actions/1.md", "---\ntitle: A2\n---\n");
     write(&site, "content/actions/1.es.md", "---\ntitle: A es\n---\n");
     git(&dir, &["add", "-A"], "2018-03-05T23:30:00Z");
-    git(&dir, &["commit", "-q", "-m", "Record the 2017 progress of action 1"], "2018-03-05T23:30:00Z");
+    git(
+        &dir,
+        &["commit", "-q", "-m", "Record the 2017 progress of action 1"],
+        "2018-03-05T23:30:00Z",
+    );
     write(&dir, "README.md", "only outside the site");
-    git(&dir, &["commit", "-q", "-am", "Unrelated"], "2019-01-01T00:00:00Z");
+    git(
+        &dir,
+        &["commit", "-q", "-am", "Unrelated"],
+        "2019-01-01T00:00:00Z",
+    );
 
-    let history = retiment::history::read(&site).unwrap().expect("a repository");
+    let history = retiment::history::read(&site)
+        .unwrap()
+        .expect("a repository");
     let one = history.of(&["content/actions/1.md", "content/actions/1.es.md"]);
-    let got: Vec<_> = one.iter().map(|c| (c.date.to_string(), c.message.as_str())).collect();
-    assert_eq!(got, vec![("2018-03-05".into(), "Record the 2017 progress of action 1"), ("2017-01-01".into(), "Add the plan's actions")]);
+    let got: Vec<_> = one
+        .iter()
+        .map(|c| (c.date.to_string(), c.message.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("2018-03-05".into(), "Record the 2017 progress of action 1"),
+            ("2017-01-01".into(), "Add the plan's actions")
+        ]
+    );
     let two = history.of(&["content/actions/2.md"]);
     assert_eq!(two.len(), 1);
     assert_eq!(two[0].id.len(), 40);

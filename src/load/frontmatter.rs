@@ -22,19 +22,34 @@ pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_end].trim_end() != "---" {
-        return Ok(Split { yaml: "", yaml_line: 1, body: text, body_line: 1 });
+        return Ok(Split {
+            yaml: "",
+            yaml_line: 1,
+            body: text,
+            body_line: 1,
+        });
     }
     let mut offset = first_end;
     let mut line = 2;
     while offset < text.len() {
-        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+        let end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i + 1);
         if text[offset..end].trim_end() == "---" {
-            return Ok(Split { yaml: &text[first_end..offset], yaml_line: 2, body: &text[end..], body_line: line + 1 });
+            return Ok(Split {
+                yaml: &text[first_end..offset],
+                yaml_line: 2,
+                body: &text[end..],
+                body_line: line + 1,
+            });
         }
         offset = end;
         line += 1;
     }
-    Err((1, "the front matter opened by `---` on line 1 is never closed".into()))
+    Err((
+        1,
+        "the front matter opened by `---` on line 1 is never closed".into(),
+    ))
 }
 
 /// Where each key (and so its value) sits in the file.
@@ -58,11 +73,19 @@ fn entries(yaml: &str, yaml_line: usize) -> Result<Vec<Entry<'_>>, (usize, Strin
         let content = line.trim_end();
         if !(content.is_empty() || first.is_whitespace() || first == '#') {
             if first == '-' || first == '[' || first == '{' {
-                return Err((yaml_line + i, "front matter must be `key: value` lines, one key per line".into()));
+                return Err((
+                    yaml_line + i,
+                    "front matter must be `key: value` lines, one key per line".into(),
+                ));
             }
             let key = match top_key(content) {
                 Some(k) => k,
-                None => return Err((yaml_line + i, format!("expected `key: value`, found `{content}`"))),
+                None => {
+                    return Err((
+                        yaml_line + i,
+                        format!("expected `key: value`, found `{content}`"),
+                    ))
+                }
             };
             starts.push((key, yaml_line + i, offset));
         }
@@ -71,7 +94,12 @@ fn entries(yaml: &str, yaml_line: usize) -> Result<Vec<Entry<'_>>, (usize, Strin
     let mut out = Vec::with_capacity(starts.len());
     for (n, (key, line, start)) in starts.iter().enumerate() {
         let end = starts.get(n + 1).map_or(yaml.len(), |s| s.2);
-        out.push(Entry { key: key.clone(), line: *line, column: 1, text: &yaml[*start..end] });
+        out.push(Entry {
+            key: key.clone(),
+            line: *line,
+            column: 1,
+            text: &yaml[*start..end],
+        });
     }
     Ok(out)
 }
@@ -93,6 +121,35 @@ fn record_items(entry: &Entry, positions: &mut Positions) {
     }
 }
 
+/// Errors of each item of a block list, parsed one by one (empty when the
+/// entry is not a block list, or when no single item fails on its own).
+fn item_errors<T: DeserializeOwned>(path: &str, entry: &Entry) -> Vec<Diagnostic> {
+    let lines: Vec<&str> = entry.text.lines().collect();
+    let mut starts = Vec::new();
+    let mut item_indent = None;
+    for (i, line) in lines.iter().enumerate().skip(1) {
+        let indent = line.len() - line.trim_start().len();
+        if (line.trim_start().starts_with("- ") || line.trim() == "-") && *item_indent.get_or_insert(indent) == indent {
+            starts.push(i);
+        }
+    }
+    if starts.len() < 2 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (n, &start) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).copied().unwrap_or(lines.len());
+        let text = format!("{}:\n{}\n", entry.key, lines[start..end].join("\n"));
+        if let Err(e) = serde_yaml::from_str::<T>(&text) {
+            // Line 2 of the one-item text is the item's first line in the file.
+            let mut d = yaml_error(path, &e, entry.line + start - 1, &entry.key);
+            d.message = d.message.replacen(&format!("{}[0]", entry.key), &format!("{}[{n}]", entry.key), 1);
+            out.push(d);
+        }
+    }
+    out
+}
+
 /// Largest front matter accepted, and deepest nesting: far beyond any real
 /// file, small enough that a hostile one cannot stall the YAML parser.
 const MAX_YAML_BYTES: usize = 1 << 20;
@@ -101,7 +158,14 @@ const MAX_DEPTH: usize = 32;
 /// Refuse, before parsing, a block too big or too deeply nested to be real content.
 fn too_complex(yaml: &str, yaml_line: usize) -> Option<(usize, String)> {
     if yaml.len() > MAX_YAML_BYTES {
-        return Some((yaml_line, format!("the front matter is {} KiB; at most {} KiB are accepted", yaml.len() / 1024, MAX_YAML_BYTES / 1024)));
+        return Some((
+            yaml_line,
+            format!(
+                "the front matter is {} KiB; at most {} KiB are accepted",
+                yaml.len() / 1024,
+                MAX_YAML_BYTES / 1024
+            ),
+        ));
     }
     for (i, l) in yaml.lines().enumerate() {
         // Block nesting: deep indentation or chains of `- - - …` on one line.
@@ -113,7 +177,10 @@ fn too_complex(yaml: &str, yaml_line: usize) -> Option<(usize, String)> {
             rest = r.trim_start();
         }
         if indent > MAX_DEPTH * 8 || dashes > MAX_DEPTH {
-            return Some((yaml_line + i, format!("values are nested more than {MAX_DEPTH} levels deep")));
+            return Some((
+                yaml_line + i,
+                format!("values are nested more than {MAX_DEPTH} levels deep"),
+            ));
         }
     }
     let (mut depth, mut line) = (0usize, yaml_line);
@@ -133,7 +200,10 @@ fn too_complex(yaml: &str, yaml_line: usize) -> Option<(usize, String)> {
             (None, '[' | '{') => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    return Some((line, format!("values are nested more than {MAX_DEPTH} levels deep")));
+                    return Some((
+                        line,
+                        format!("values are nested more than {MAX_DEPTH} levels deep"),
+                    ));
                 }
             }
             (None, ']' | '}') => depth = depth.saturating_sub(1),
@@ -147,7 +217,11 @@ fn too_complex(yaml: &str, yaml_line: usize) -> Option<(usize, String)> {
 fn value_column(entry: &str) -> usize {
     let first = entry.lines().next().unwrap_or("");
     match first.find(": ") {
-        Some(i) => first[..i + 2].chars().count() + first[i + 2..].chars().take_while(|c| *c == ' ').count() + 1,
+        Some(i) => {
+            first[..i + 2].chars().count()
+                + first[i + 2..].chars().take_while(|c| *c == ' ').count()
+                + 1
+        }
         None => 1,
     }
 }
@@ -159,7 +233,9 @@ fn top_key(line: &str) -> Option<String> {
         let rest = line[close + 1..].trim_start();
         return rest.starts_with(':').then(|| line[1..close].to_string());
     }
-    let colon = line.find(": ").or_else(|| line.ends_with(':').then(|| line.len() - 1))?;
+    let colon = line
+        .find(": ")
+        .or_else(|| line.ends_with(':').then(|| line.len() - 1))?;
     let key = line[..colon].trim_end();
     (!key.is_empty()).then(|| key.to_string())
 }
@@ -176,13 +252,19 @@ pub fn parse<T: DeserializeOwned + Default>(
 ) -> (T, Positions) {
     let mut positions = Positions::new();
     if let Some((line, msg)) = too_complex(yaml, yaml_line) {
-        diags.push(Diagnostic::error(path, line, 1, msg).with_help("front matter holds short fields and lists; put long text in the body"));
+        diags.push(
+            Diagnostic::error(path, line, 1, msg)
+                .with_help("front matter holds short fields and lists; put long text in the body"),
+        );
         return (T::default(), positions);
     }
     let entries = match entries(yaml, yaml_line) {
         Ok(e) => e,
         Err((line, msg)) => {
-            diags.push(Diagnostic::error(path, line, 1, msg).with_help("write one `key: value` per line, e.g. `title: \"…\"`"));
+            diags.push(
+                Diagnostic::error(path, line, 1, msg)
+                    .with_help("write one `key: value` per line, e.g. `title: \"…\"`"),
+            );
             return (T::default(), positions);
         }
     };
@@ -190,8 +272,13 @@ pub fn parse<T: DeserializeOwned + Default>(
     for entry in &entries {
         if let Some((first, _)) = positions.get(&entry.key) {
             diags.push(
-                Diagnostic::error(path, entry.line, entry.column, format!("duplicate key `{}` (first set on line {first})", entry.key))
-                    .with_help("keep one of the two"),
+                Diagnostic::error(
+                    path,
+                    entry.line,
+                    entry.column,
+                    format!("duplicate key `{}` (first set on line {first})", entry.key),
+                )
+                .with_help("keep one of the two"),
             );
             continue;
         }
@@ -199,8 +286,13 @@ pub fn parse<T: DeserializeOwned + Default>(
         record_items(entry, &mut positions);
         if !known.contains(&entry.key.as_str()) {
             diags.push(
-                Diagnostic::error(path, entry.line, entry.column, format!("unknown key `{}`", entry.key))
-                    .with_help(unknown_key_help(&entry.key, known)),
+                Diagnostic::error(
+                    path,
+                    entry.line,
+                    entry.column,
+                    format!("unknown key `{}`", entry.key),
+                )
+                .with_help(unknown_key_help(&entry.key, known)),
             );
             continue;
         }
@@ -212,6 +304,12 @@ pub fn parse<T: DeserializeOwned + Default>(
                 }
             }
             Err(e) => {
+                // A block list is parsed again item by item, so every bad item is reported.
+                let item_errors = item_errors::<T>(path, entry);
+                if !item_errors.is_empty() {
+                    diags.extend(item_errors);
+                    continue;
+                }
                 let mut d = yaml_error(path, &e, entry.line, &entry.key);
                 // Errors raised after a scalar was read carry the entry's start: point at the value.
                 if (d.line, d.column) == (entry.line, 1) {
@@ -239,7 +337,9 @@ pub fn parse<T: DeserializeOwned + Default>(
 
 /// A YAML error as a diagnostic, its position shifted to the file's lines.
 fn yaml_error(path: &str, e: &serde_yaml::Error, first_line: usize, key: &str) -> Diagnostic {
-    let (line, column) = e.location().map_or((first_line, 1), |l| (first_line + l.line() - 1, l.column()));
+    let (line, column) = e
+        .location()
+        .map_or((first_line, 1), |l| (first_line + l.line() - 1, l.column()));
     let mut message = e.to_string();
     if let Some(i) = message.rfind(" at line ") {
         message.truncate(i);
@@ -277,7 +377,10 @@ mod tests {
     #[test]
     fn split_finds_block_and_body_lines() {
         let s = split("---\ntitle: x\n---\nBody\n").unwrap();
-        assert_eq!((s.yaml, s.yaml_line, s.body, s.body_line), ("title: x\n", 2, "Body\n", 4));
+        assert_eq!(
+            (s.yaml, s.yaml_line, s.body, s.body_line),
+            ("title: x\n", 2, "Body\n", 4)
+        );
         assert_eq!(split("no front matter").unwrap().yaml, "");
         assert!(split("---\ntitle: x\n").is_err());
     }
@@ -312,8 +415,17 @@ mod tests {
         parse::<Fm>("a.md", &yaml, 2, KNOWN, &mut diags);
         assert!(diags[0].message.contains("nested"), "{diags:?}");
         let mut diags = Vec::new();
-        parse::<Fm>("a.md", "title: \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\n", 2, KNOWN, &mut diags);
-        assert!(diags.is_empty(), "brackets inside quotes are text: {diags:?}");
+        parse::<Fm>(
+            "a.md",
+            "title: \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\n",
+            2,
+            KNOWN,
+            &mut diags,
+        );
+        assert!(
+            diags.is_empty(),
+            "brackets inside quotes are text: {diags:?}"
+        );
     }
 
     #[test]

@@ -39,11 +39,19 @@ pub const OBJECTIVE_KEYS: &[&str] = &["title", "line"];
 pub struct ActionFm {
     #[schemars(required, description = "What the action does, in a few words.")]
     pub title: Option<String>,
-    #[schemars(required, description = "Id of an existing objective, in quotes: \"1.1\". The line follows from it.")]
+    #[schemars(
+        required,
+        description = "Id of an existing objective, in quotes: \"1.1\". The line follows from it."
+    )]
     pub objective: Option<String>,
-    #[schemars(required, description = "Today's state. An update should record every change of status.")]
+    #[schemars(
+        required,
+        description = "Today's state. An update should record every change of status."
+    )]
     pub status: Option<Status>,
-    #[schemars(description = "Whole number 0–100; required for in_progress and delayed (not_started is 0, completed is 100).")]
+    #[schemars(
+        description = "Whole number 0–100; required for in_progress and delayed (not_started is 0, completed is 100)."
+    )]
     pub progress: Option<Progress>,
     #[schemars(description = "One sentence, for lists and cards.")]
     pub summary: Option<String>,
@@ -65,7 +73,9 @@ pub struct ActionFm {
     pub budget: Vec<BudgetEntry>,
     #[schemars(description = "What is measured, with a value per year.")]
     pub indicators: Vec<Indicator>,
-    #[schemars(description = "The public timeline; annual reports read each year's state from it.")]
+    #[schemars(
+        description = "The public timeline; annual reports read each year's state from it."
+    )]
     pub updates: Vec<Update>,
     #[schemars(description = "Ids of related actions.")]
     pub related: Vec<String>,
@@ -159,18 +169,31 @@ pub struct Link {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReportFm {
-    #[schemars(required, description = "The report's year, the same as the file name.")]
+    #[schemars(
+        required,
+        description = "The report's year, the same as the file name."
+    )]
     pub year: Option<Year>,
     #[schemars(description = "Optional: the theme shows \"Report <year>\" without one.")]
     pub title: Option<String>,
     #[schemars(description = "The day the report was published, YYYY-MM-DD.")]
     pub published: Option<Date>,
-    #[schemars(description = "The body's own revenue that year: the base of the cooperation share.")]
+    #[schemars(
+        description = "The body's own revenue that year: the base of the cooperation share."
+    )]
     pub own_revenue: Option<Money>,
-    #[schemars(description = "Optional: without it, the sum of every action's executed budget that year.")]
+    #[schemars(
+        description = "Optional: without it, the sum of every action's executed budget that year."
+    )]
     pub cooperation_spending: Option<Money>,
 }
-pub const REPORT_KEYS: &[&str] = &["year", "title", "published", "own_revenue", "cooperation_spending"];
+pub const REPORT_KEYS: &[&str] = &[
+    "year",
+    "title",
+    "published",
+    "own_revenue",
+    "cooperation_spending",
+];
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]

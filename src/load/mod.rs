@@ -100,7 +100,8 @@ enum Parsed {
     Index(Source<IndexFm>),
     Line(Source<LineFm>),
     Objective(Source<ObjectiveFm>),
-    Action(Source<ActionFm>),
+    // Boxed: an action's front matter is much larger than the other kinds'.
+    Action(Box<Source<ActionFm>>),
     Report(Source<ReportFm>),
     Page(Source<PageFm>),
     Translation(Translation),
@@ -118,14 +119,15 @@ pub fn load(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Source
         return sources;
     }
     let found = walk(&content, config, diags);
-    let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> = found.par_iter().map(read_and_parse).collect();
+    let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> =
+        found.par_iter().map(read_and_parse).collect();
     for (item, file_diags) in parsed {
         diags.extend(file_diags);
         match item {
             Some(Parsed::Index(s)) => sources.index = Some(s),
             Some(Parsed::Line(s)) => sources.lines.push(s),
             Some(Parsed::Objective(s)) => sources.objectives.push(s),
-            Some(Parsed::Action(s)) => sources.actions.push(s),
+            Some(Parsed::Action(s)) => sources.actions.push(*s),
             Some(Parsed::Report(s)) => sources.reports.push(s),
             Some(Parsed::Page(s)) => sources.pages.push(s),
             Some(Parsed::Translation(t)) => sources.translations.push(t),
@@ -146,13 +148,20 @@ const LAYOUT_HELP: &str = "content/ holds _index.md and the folders lines/, obje
 /// Walk `content/` in sorted order and classify every entry.
 fn walk(content: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<Found> {
     let mut found = Vec::new();
-    let walker = walkdir::WalkDir::new(content).follow_links(false).sort_by_file_name().into_iter();
-    let mut walker = walker.filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    let walker = walkdir::WalkDir::new(content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
+    let mut walker =
+        walker.filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
     while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let rel = e.path().map(|p| rel_path(content, p)).unwrap_or_else(|| "content".into());
+                let rel = e
+                    .path()
+                    .map(|p| rel_path(content, p))
+                    .unwrap_or_else(|| "content".into());
                 diags.push(Diagnostic::error(rel, 0, 0, format!("cannot read: {e}")));
                 continue;
             }
@@ -173,12 +182,23 @@ fn walk(content: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<Fou
         match (entry.depth(), is_dir) {
             (1, true) if Kind::from_folder(&name).is_some() => continue,
             (1, true) => {
-                diags.push(Diagnostic::error(&rel, 0, 0, format!("unexpected folder `{name}` in content/")).with_help(LAYOUT_HELP));
+                diags.push(
+                    Diagnostic::error(
+                        &rel,
+                        0,
+                        0,
+                        format!("unexpected folder `{name}` in content/"),
+                    )
+                    .with_help(LAYOUT_HELP),
+                );
                 walker.skip_current_dir();
                 continue;
             }
             (_, true) => {
-                diags.push(Diagnostic::error(&rel, 0, 0, "unexpected nested folder").with_help(LAYOUT_HELP));
+                diags.push(
+                    Diagnostic::error(&rel, 0, 0, "unexpected nested folder")
+                        .with_help(LAYOUT_HELP),
+                );
                 walker.skip_current_dir();
                 continue;
             }
@@ -188,18 +208,31 @@ fn walk(content: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<Fou
             if name == "_index.md" || (name.starts_with("_index.") && name.ends_with(".md")) {
                 Kind::Index
             } else {
-                diags.push(Diagnostic::error(&rel, 0, 0, format!("unexpected file `{name}` in content/")).with_help(LAYOUT_HELP));
+                diags.push(
+                    Diagnostic::error(&rel, 0, 0, format!("unexpected file `{name}` in content/"))
+                        .with_help(LAYOUT_HELP),
+                );
                 continue;
             }
         } else {
-            let folder = entry.path().parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().to_string());
+            let folder = entry
+                .path()
+                .parent()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().to_string());
             match folder.as_deref().and_then(Kind::from_folder) {
                 Some(k) => k,
                 None => continue,
             }
         };
         match classify(&name, kind, config) {
-            Ok((id, lang)) => found.push(Found { path: entry.path().to_path_buf(), rel, kind, id, lang }),
+            Ok((id, lang)) => found.push(Found {
+                path: entry.path().to_path_buf(),
+                rel,
+                kind,
+                id,
+                lang,
+            }),
             Err(d) => diags.push(Diagnostic::error(&rel, 0, 0, d.0).with_help(d.1)),
         }
     }
@@ -213,12 +246,19 @@ fn is_ignored(name: &str) -> bool {
 
 fn rel_path(content: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(content).unwrap_or(path);
-    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect();
+    let parts: Vec<_> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .collect();
     format!("content/{}", parts.join("/"))
 }
 
 /// File name → (id, translation language).
-fn classify(name: &str, kind: Kind, config: &Config) -> Result<(String, Option<String>), (String, String)> {
+fn classify(
+    name: &str,
+    kind: Kind,
+    config: &Config,
+) -> Result<(String, Option<String>), (String, String)> {
     let Some(stem) = name.strip_suffix(".md") else {
         return Err((
             format!("`{name}` is not a Markdown file"),
@@ -251,7 +291,10 @@ fn classify(name: &str, kind: Kind, config: &Config) -> Result<(String, Option<S
         ));
     }
     if kind == Kind::Report && !(id.len() == 4 && id.bytes().all(|b| b.is_ascii_digit())) {
-        return Err((format!("a report's file is named after its year, found `{id}`"), "name it like `2017.md`".into()));
+        return Err((
+            format!("a report's file is named after its year, found `{id}`"),
+            "name it like `2017.md`".into(),
+        ));
     }
     Ok((id.to_string(), lang))
 }
@@ -265,28 +308,51 @@ pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && !id.starts_with('.')
         && !id.contains("..")
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_')
 }
 
 fn read_and_parse(f: &Found) -> (Option<Parsed>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let bytes = match std::fs::read(&f.path) {
         Ok(b) => b,
-        Err(e) => return (None, vec![Diagnostic::error(&f.rel, 0, 0, format!("cannot read the file: {e}"))]),
+        Err(e) => {
+            return (
+                None,
+                vec![Diagnostic::error(
+                    &f.rel,
+                    0,
+                    0,
+                    format!("cannot read the file: {e}"),
+                )],
+            )
+        }
     };
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
-            let (line, column) = line_col(std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or(""), valid);
+            let (line, column) = line_col(
+                std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or(""),
+                valid,
+            );
             let d = Diagnostic::error(&f.rel, line, column, "the file is not valid UTF-8")
-                .with_help("save the file as UTF-8 (most editors offer it under \"Save with encoding\")");
+                .with_help(
+                    "save the file as UTF-8 (most editors offer it under \"Save with encoding\")",
+                );
             return (None, vec![d]);
         }
     };
     let split = match frontmatter::split(&text) {
         Ok(s) => s,
-        Err((line, msg)) => return (None, vec![Diagnostic::error(&f.rel, line, 1, msg).with_help("close it with a line holding only `---`")]),
+        Err((line, msg)) => {
+            return (
+                None,
+                vec![Diagnostic::error(&f.rel, line, 1, msg)
+                    .with_help("close it with a line holding only `---`")],
+            )
+        }
     };
     if split.yaml.is_empty() && f.kind != Kind::Index && !text.starts_with("---") {
         diags.push(
@@ -296,24 +362,34 @@ fn read_and_parse(f: &Found) -> (Option<Parsed>, Vec<Diagnostic>) {
         return (None, diags);
     }
     let item = if let Some(lang) = &f.lang {
-        let known = if f.kind == Kind::Action { TRANSLATION_KEYS } else { TRANSLATION_KEYS_NO_SUMMARY };
+        let known = if f.kind == Kind::Action {
+            TRANSLATION_KEYS
+        } else {
+            TRANSLATION_KEYS_NO_SUMMARY
+        };
         let source = build::<TranslationFm>(f, &split, known, &mut diags);
         for d in diags.iter_mut() {
             if d.message.starts_with("unknown key") {
-                d.help = Some(format!(
+                d.help =
+                    Some(format!(
                     "a translation sets only {} and the body; every other field comes from `{}.md`",
                     known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
                     f.id
                 ));
             }
         }
-        Parsed::Translation(Translation { kind: f.kind, id: f.id.clone(), lang: lang.clone(), source })
+        Parsed::Translation(Translation {
+            kind: f.kind,
+            id: f.id.clone(),
+            lang: lang.clone(),
+            source,
+        })
     } else {
         match f.kind {
             Kind::Index => Parsed::Index(build(f, &split, INDEX_KEYS, &mut diags)),
             Kind::Line => Parsed::Line(build(f, &split, LINE_KEYS, &mut diags)),
             Kind::Objective => Parsed::Objective(build(f, &split, OBJECTIVE_KEYS, &mut diags)),
-            Kind::Action => Parsed::Action(build(f, &split, ACTION_KEYS, &mut diags)),
+            Kind::Action => Parsed::Action(Box::new(build(f, &split, ACTION_KEYS, &mut diags))),
             Kind::Report => Parsed::Report(build(f, &split, REPORT_KEYS, &mut diags)),
             Kind::Page => Parsed::Page(build(f, &split, PAGE_KEYS, &mut diags)),
         }
@@ -321,7 +397,20 @@ fn read_and_parse(f: &Found) -> (Option<Parsed>, Vec<Diagnostic>) {
     (Some(item), diags)
 }
 
-fn build<F: DeserializeOwned + Default>(f: &Found, split: &frontmatter::Split, known: &[&str], diags: &mut Vec<Diagnostic>) -> Source<F> {
-    let (fm, positions) = frontmatter::parse::<F>(&f.rel, split.yaml, split.yaml_line, known, diags);
-    Source { id: f.id.clone(), path: f.rel.clone(), fm, positions, body: split.body.to_string(), body_line: split.body_line }
+fn build<F: DeserializeOwned + Default>(
+    f: &Found,
+    split: &frontmatter::Split,
+    known: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) -> Source<F> {
+    let (fm, positions) =
+        frontmatter::parse::<F>(&f.rel, split.yaml, split.yaml_line, known, diags);
+    Source {
+        id: f.id.clone(),
+        path: f.rel.clone(),
+        fm,
+        positions,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+    }
 }

@@ -27,7 +27,11 @@ impl Date {
 
     /// The last day of a year: the date of an annual report's snapshot.
     pub fn year_end(year: i32) -> Date {
-        Date { year, month: 12, day: 31 }
+        Date {
+            year,
+            month: 12,
+            day: 31,
+        }
     }
 
     /// The UTC calendar date of a Unix time (Howard Hinnant's civil-from-days).
@@ -51,9 +55,15 @@ impl Date {
         }
         let digits = |r: std::ops::Range<usize>| -> Option<u32> {
             let s = &text[r];
-            s.bytes().all(|c| c.is_ascii_digit()).then(|| s.parse().ok())?
+            s.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| s.parse().ok())?
         };
-        Date::new(digits(0..4)? as i32, digits(5..7)? as u8, digits(8..10)? as u8)
+        Date::new(
+            digits(0..4)? as i32,
+            digits(5..7)? as u8,
+            digits(8..10)? as u8,
+        )
     }
 }
 
@@ -73,7 +83,9 @@ impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
         Date::parse(text.trim()).ok_or_else(|| {
-            de::Error::custom(format!("`{text}` is not a date: write a real calendar date as YYYY-MM-DD, e.g. 2017-03-31"))
+            de::Error::custom(format!(
+                "`{text}` is not a date: write a real calendar date as YYYY-MM-DD, e.g. 2017-03-31"
+            ))
         })
     }
 }
@@ -146,7 +158,13 @@ pub struct Sdg(pub u8);
 
 impl<'de> Deserialize<'de> for Sdg {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        bounded(d, 1, 17, "a Sustainable Development Goal number from 1 to 17").map(|v| Sdg(v as u8))
+        bounded(
+            d,
+            1,
+            17,
+            "a Sustainable Development Goal number from 1 to 17",
+        )
+        .map(|v| Sdg(v as u8))
     }
 }
 
@@ -161,7 +179,12 @@ impl<'de> Deserialize<'de> for Year {
     }
 }
 
-fn bounded<'de, D: Deserializer<'de>>(d: D, min: i64, max: i64, what: &'static str) -> Result<i64, D::Error> {
+fn bounded<'de, D: Deserializer<'de>>(
+    d: D,
+    min: i64,
+    max: i64,
+    what: &'static str,
+) -> Result<i64, D::Error> {
     struct V(i64, i64, &'static str);
     impl Visitor<'_> for V {
         type Value = i64;
@@ -172,21 +195,39 @@ fn bounded<'de, D: Deserializer<'de>>(d: D, min: i64, max: i64, what: &'static s
             if (self.0..=self.1).contains(&v) {
                 Ok(v)
             } else {
-                Err(E::custom(format!("`{v}` is out of range: expected {}", self.2)))
+                Err(E::custom(format!(
+                    "`{v}` is out of range: expected {}",
+                    self.2
+                )))
             }
         }
         fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
             self.visit_i64(i64::try_from(v).unwrap_or(i64::MAX))
         }
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
-            Err(E::custom(format!("`{v}` is not a whole number: expected {}", self.2)))
+            Err(E::custom(format!(
+                "`{v}` is not a whole number: expected {}",
+                self.2
+            )))
         }
     }
     d.deserialize_any(V(min, max, what))
 }
 
 /// The state of an action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     NotStarted,
@@ -197,7 +238,13 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [Status::NotStarted, Status::InProgress, Status::Delayed, Status::Completed, Status::Cancelled];
+    pub const ALL: [Status; 5] = [
+        Status::NotStarted,
+        Status::InProgress,
+        Status::Delayed,
+        Status::Completed,
+        Status::Cancelled,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -264,7 +311,10 @@ mod tests {
     fn progress_bounds() {
         assert!(serde_yaml::from_str::<Progress>("101").is_err());
         assert!(serde_yaml::from_str::<Progress>("50.5").is_err());
-        assert_eq!(serde_yaml::from_str::<Progress>("100").unwrap(), Progress(100));
+        assert_eq!(
+            serde_yaml::from_str::<Progress>("100").unwrap(),
+            Progress(100)
+        );
         assert!(serde_yaml::from_str::<Sdg>("0").is_err());
     }
 

@@ -23,10 +23,18 @@ pub struct Facet {
 }
 
 /// The folder of each facet kind, and its overview template.
-pub const KINDS: &[(&str, &str)] = &[("status", "status"), ("sdg", "sdgs"), ("partner", "partners"), ("municipality", "municipalities")];
+pub const KINDS: &[(&str, &str)] = &[
+    ("status", "status"),
+    ("sdg", "sdgs"),
+    ("partner", "partners"),
+    ("municipality", "municipalities"),
+];
 
 pub fn folder(kind: &str) -> &'static str {
-    KINDS.iter().find(|(k, _)| *k == kind).map_or("", |(_, f)| f)
+    KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("", |(_, f)| f)
 }
 
 /// Every facet value. Two names that give the same slug are an error, since
@@ -34,16 +42,41 @@ pub fn folder(kind: &str) -> &'static str {
 pub fn facets(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Facet> {
     let mut out = Vec::new();
     for status in crate::load::values::Status::ALL {
-        let actions = plan.actions.iter().filter(|a| a.status == status).map(|a| a.id.clone()).collect();
+        let actions = plan
+            .actions
+            .iter()
+            .filter(|a| a.status == status)
+            .map(|a| a.id.clone())
+            .collect();
         let key = status.as_str().to_string();
-        out.push(Facet { kind: "status", path: format!("status/{key}/"), name: key.clone(), key, actions });
+        out.push(Facet {
+            kind: "status",
+            path: format!("status/{key}/"),
+            name: key.clone(),
+            key,
+            actions,
+        });
     }
     for goal in 1..=17u8 {
-        let actions = plan.actions.iter().filter(|a| a.sdgs.contains(&goal)).map(|a| a.id.clone()).collect();
-        out.push(Facet { kind: "sdg", key: goal.to_string(), name: goal.to_string(), path: format!("sdgs/{goal}/"), actions });
+        let actions = plan
+            .actions
+            .iter()
+            .filter(|a| a.sdgs.contains(&goal))
+            .map(|a| a.id.clone())
+            .collect();
+        out.push(Facet {
+            kind: "sdg",
+            key: goal.to_string(),
+            name: goal.to_string(),
+            path: format!("sdgs/{goal}/"),
+            actions,
+        });
     }
     for (kind, pick) in [
-        ("partner", (|a: &crate::model::Action| &a.partners) as fn(&crate::model::Action) -> &Vec<String>),
+        (
+            "partner",
+            (|a: &crate::model::Action| &a.partners) as fn(&crate::model::Action) -> &Vec<String>,
+        ),
         ("municipality", |a: &crate::model::Action| &a.municipalities),
     ] {
         // slug → (name, path of the first file that wrote it, actions)
@@ -52,11 +85,23 @@ pub fn facets(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Facet> {
             for name in pick(a) {
                 let s = slug::slugify(name);
                 let s = if s.is_empty() { "-".to_string() } else { s };
-                let entry = by_slug.entry(s.clone()).or_insert_with(|| (name.clone(), a.text.path.clone(), Vec::new()));
+                let entry = by_slug
+                    .entry(s.clone())
+                    .or_insert_with(|| (name.clone(), a.text.path.clone(), Vec::new()));
                 if entry.0 != *name {
                     diags.push(
-                        Diagnostic::error(&a.text.path, 1, 1, format!("{kind} `{name}` and `{}` ({}) would share the page /{}/{s}/", entry.0, entry.1, folder(kind)))
-                            .with_help(format!("write the {kind} the same way in every file")),
+                        Diagnostic::error(
+                            &a.text.path,
+                            1,
+                            1,
+                            format!(
+                                "{kind} `{name}` and `{}` ({}) would share the page /{}/{s}/",
+                                entry.0,
+                                entry.1,
+                                folder(kind)
+                            ),
+                        )
+                        .with_help(format!("write the {kind} the same way in every file")),
                     );
                     continue;
                 }
@@ -66,7 +111,13 @@ pub fn facets(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Facet> {
             }
         }
         for (key, (name, _, actions)) in by_slug {
-            out.push(Facet { kind, path: format!("{}/{key}/", folder(kind)), key, name, actions });
+            out.push(Facet {
+                kind,
+                path: format!("{}/{key}/", folder(kind)),
+                key,
+                name,
+                actions,
+            });
         }
     }
     out
@@ -76,7 +127,9 @@ pub fn facets(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Facet> {
 pub fn paths_by_name(facets: &[Facet]) -> BTreeMap<&'static str, BTreeMap<String, String>> {
     let mut m: BTreeMap<&'static str, BTreeMap<String, String>> = BTreeMap::new();
     for f in facets {
-        m.entry(folder(f.kind)).or_default().insert(f.name.clone(), f.path.clone());
+        m.entry(folder(f.kind))
+            .or_default()
+            .insert(f.name.clone(), f.path.clone());
     }
     m
 }
@@ -86,7 +139,10 @@ mod tests {
     #[test]
     fn slugs_are_ascii_and_safe() {
         assert_eq!(slug::slugify("Sant Adrià de Besòs"), "sant-adria-de-besos");
-        assert_eq!(slug::slugify("L'Hospitalet de Llobregat"), "l-hospitalet-de-llobregat");
+        assert_eq!(
+            slug::slugify("L'Hospitalet de Llobregat"),
+            "l-hospitalet-de-llobregat"
+        );
         assert_eq!(slug::slugify("../../etc"), "etc");
         assert_eq!(slug::slugify("CGLU / UCLG"), "cglu-uclg");
     }

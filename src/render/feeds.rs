@@ -34,8 +34,22 @@ struct Entry {
 
 /// `/feed.xml` of one language. Interface words come from the theme's strings.
 pub fn atom(doc: &Document, config: &Config, prefix: &str, strings: &serde_json::Value) -> Output {
-    let s = |key: &str, fallback: &str| strings.get("feed").and_then(|f| f.get(key)).and_then(|v| v.as_str()).unwrap_or(fallback).to_string();
-    let status = |st: &str| strings.get("status").and_then(|f| f.get(st)).and_then(|v| v.as_str()).unwrap_or(st).to_string();
+    let s = |key: &str, fallback: &str| {
+        strings
+            .get("feed")
+            .and_then(|f| f.get(key))
+            .and_then(|v| v.as_str())
+            .unwrap_or(fallback)
+            .to_string()
+    };
+    let status = |st: &str| {
+        strings
+            .get("status")
+            .and_then(|f| f.get(st))
+            .and_then(|v| v.as_str())
+            .unwrap_or(st)
+            .to_string()
+    };
     let mut entries = Vec::new();
     for a in &doc.actions {
         for (n, u) in a.updates.iter().enumerate() {
@@ -46,7 +60,11 @@ pub fn atom(doc: &Document, config: &Config, prefix: &str, strings: &serde_json:
             if let Some(p) = u.progress {
                 what.push(format!("{}%", p.0));
             }
-            let suffix = if what.is_empty() { String::new() } else { format!(" ({})", what.join(", ")) };
+            let suffix = if what.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", what.join(", "))
+            };
             entries.push(Entry {
                 // The n-th update of an action on a date keeps its id as long as it is not reordered.
                 id: format!("{}#update-{}-{}", a.url, u.date, n + 1),
@@ -59,34 +77,81 @@ pub fn atom(doc: &Document, config: &Config, prefix: &str, strings: &serde_json:
     }
     for r in &doc.reports {
         let f = r.figures;
-        let title = if r.title.is_empty() { format!("{} {}", s("report", "Report"), f.year) } else { r.title.to_string() };
-        let date = r.published.map(|d| d.to_string()).unwrap_or_else(|| format!("{}-12-31", f.year));
-        entries.push(Entry { id: r.url.clone(), date, title, link: r.url.clone(), summary: s("report_summary", "Annual execution report") });
+        let title = if r.title.is_empty() {
+            format!("{} {}", s("report", "Report"), f.year)
+        } else {
+            r.title.to_string()
+        };
+        let date = r
+            .published
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| format!("{}-12-31", f.year));
+        entries.push(Entry {
+            id: r.url.clone(),
+            date,
+            title,
+            link: r.url.clone(),
+            summary: s("report_summary", "Annual execution report"),
+        });
     }
     // Newest first; same day by id so the order never depends on the walk.
     entries.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
-    let root = crate::data::url(config, &doc.site.language, "");
-    let updated = entries.first().map_or_else(|| format!("{}-01-01", config.plan.start_year.unwrap_or(1970)), |e| e.date.clone());
-    let author = config.plan.organisation.clone().unwrap_or_else(|| doc.site.title.to_string());
+    let root = crate::data::url(config, doc.site.language, "");
+    let updated = entries.first().map_or_else(
+        || format!("{}-01-01", config.plan.start_year.unwrap_or(1970)),
+        |e| e.date.clone(),
+    );
+    let author = config
+        .plan
+        .organisation
+        .clone()
+        .unwrap_or_else(|| doc.site.title.to_string());
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    xml.push_str(&format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n", xml_escape(doc.site.language)));
-    xml.push_str(&format!("  <title>{}</title>\n", xml_escape(doc.site.title)));
-    xml.push_str(&format!("  <id>{}</id>\n", xml_escape(&format!("{root}feed.xml"))));
-    xml.push_str(&format!("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", xml_escape(&format!("{root}feed.xml"))));
-    xml.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&root)));
+    xml.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        xml_escape(doc.site.language)
+    ));
+    xml.push_str(&format!(
+        "  <title>{}</title>\n",
+        xml_escape(doc.site.title)
+    ));
+    xml.push_str(&format!(
+        "  <id>{}</id>\n",
+        xml_escape(&format!("{root}feed.xml"))
+    ));
+    xml.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml_escape(&format!("{root}feed.xml"))
+    ));
+    xml.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&root)
+    ));
     xml.push_str(&format!("  <updated>{updated}T00:00:00Z</updated>\n"));
-    xml.push_str(&format!("  <author><name>{}</name></author>\n", xml_escape(&author)));
+    xml.push_str(&format!(
+        "  <author><name>{}</name></author>\n",
+        xml_escape(&author)
+    ));
     for e in &entries {
         xml.push_str("  <entry>\n");
         xml.push_str(&format!("    <id>{}</id>\n", xml_escape(&e.id)));
         xml.push_str(&format!("    <title>{}</title>\n", xml_escape(&e.title)));
-        xml.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&e.link)));
+        xml.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml_escape(&e.link)
+        ));
         xml.push_str(&format!("    <updated>{}T00:00:00Z</updated>\n", e.date));
-        xml.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&e.summary)));
+        xml.push_str(&format!(
+            "    <summary>{}</summary>\n",
+            xml_escape(&e.summary)
+        ));
         xml.push_str("  </entry>\n");
     }
     xml.push_str("</feed>\n");
-    Output { path: format!("{prefix}feed.xml"), bytes: xml.into_bytes() }
+    Output {
+        path: format!("{prefix}feed.xml"),
+        bytes: xml.into_bytes(),
+    }
 }
 
 /// `/sitemap.xml`: every page of every language, each with its alternates.
@@ -97,7 +162,10 @@ pub fn sitemap(config: &Config, paths: &[String]) -> Output {
     for path in paths {
         for lang in &langs {
             xml.push_str("  <url>\n");
-            xml.push_str(&format!("    <loc>{}</loc>\n", xml_escape(&crate::data::url(config, lang, path))));
+            xml.push_str(&format!(
+                "    <loc>{}</loc>\n",
+                xml_escape(&crate::data::url(config, lang, path))
+            ));
             if langs.len() > 1 {
                 for alt in &langs {
                     xml.push_str(&format!(
@@ -111,18 +179,30 @@ pub fn sitemap(config: &Config, paths: &[String]) -> Output {
         }
     }
     xml.push_str("</urlset>\n");
-    Output { path: "sitemap.xml".into(), bytes: xml.into_bytes() }
+    Output {
+        path: "sitemap.xml".into(),
+        bytes: xml.into_bytes(),
+    }
 }
 
 pub fn robots(config: &Config) -> Output {
-    let text = format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", config.base_url);
-    Output { path: "robots.txt".into(), bytes: text.into_bytes() }
+    let text = format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+        config.base_url
+    );
+    Output {
+        path: "robots.txt".into(),
+        bytes: text.into_bytes(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn escapes_markup_and_drops_controls() {
-        assert_eq!(super::xml_escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(
+            super::xml_escape("a<b & \"c\"\u{1}"),
+            "a&lt;b &amp; &quot;c&quot;"
+        );
     }
 }

@@ -22,7 +22,8 @@ struct Formatters {
 }
 
 fn locale(lang: &str) -> Locale {
-    lang.parse().unwrap_or_else(|_| "en".parse().expect("`en` is a locale"))
+    lang.parse()
+        .unwrap_or_else(|_| "en".parse().expect("`en` is a locale"))
 }
 
 fn formatters(lang: &str) -> Option<Arc<Formatters>> {
@@ -41,15 +42,21 @@ fn formatters(lang: &str) -> Option<Arc<Formatters>> {
     Some(f)
 }
 
-fn currency_formatter(lang: &str, currency: &str) -> Option<Arc<CurrencyFormatter<DecimalFormatter>>> {
-    static CACHE: OnceLock<Mutex<HashMap<(String, String), Arc<CurrencyFormatter<DecimalFormatter>>>>> = OnceLock::new();
+fn currency_formatter(
+    lang: &str,
+    currency: &str,
+) -> Option<Arc<CurrencyFormatter<DecimalFormatter>>> {
+    type Cache = Mutex<HashMap<(String, String), Arc<CurrencyFormatter<DecimalFormatter>>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let key = (lang.to_string(), currency.to_string());
     if let Some(f) = cache.lock().ok()?.get(&key) {
         return Some(f.clone());
     }
     let code = CurrencyType::try_from_str(&currency.to_ascii_lowercase()).ok()?;
-    let f = Arc::new(CurrencyFormatter::try_new_symbol(locale(lang).into(), code, Default::default()).ok()?);
+    let f = Arc::new(
+        CurrencyFormatter::try_new_symbol(locale(lang).into(), code, Default::default()).ok()?,
+    );
     cache.lock().ok()?.insert(key, f.clone());
     Some(f)
 }
@@ -110,39 +117,76 @@ pub fn filesize(bytes: f64, lang: &str) -> String {
 }
 
 fn lang_of(state: &State) -> String {
-    state.get::<String>("lang").ok().flatten().unwrap_or_else(|| "en".into())
+    state
+        .get::<String>("lang")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| "en".into())
 }
 
 fn as_number(v: &Value, filter: &str) -> TeraResult<Option<f64>> {
     if v.is_none() || v.is_undefined() {
         return Ok(None);
     }
-    v.as_f64().map(Some).ok_or_else(|| tera::Error::message(format!("the `{filter}` filter needs a number, got {}", v.name())))
+    v.as_f64().map(Some).ok_or_else(|| {
+        tera::Error::message(format!(
+            "the `{filter}` filter needs a number, got {}",
+            v.name()
+        ))
+    })
 }
 
 /// Register the formatting filters on a Tera instance. None and undefined print as nothing.
 pub fn register(tera: &mut tera::Tera, currency: String) {
-    tera.register_filter("num", |v: Value, kw: Kwargs, st: &State| -> TeraResult<String> {
-        let decimals = kw.get::<i64>("decimals")?.unwrap_or(0).clamp(0, 6) as usize;
-        Ok(as_number(&v, "num")?.map(|x| number(x, decimals, &lang_of(st))).unwrap_or_default())
-    });
-    tera.register_filter("pct", |v: Value, kw: Kwargs, st: &State| -> TeraResult<String> {
-        let decimals = kw.get::<i64>("decimals")?.unwrap_or(1).clamp(0, 6) as usize;
-        Ok(as_number(&v, "pct")?.map(|x| percent(x, decimals, &lang_of(st))).unwrap_or_default())
-    });
-    tera.register_filter("money", move |v: Value, _: Kwargs, st: &State| -> TeraResult<String> {
-        Ok(as_number(&v, "money")?.map(|x| money(x, &currency, &lang_of(st))).unwrap_or_default())
-    });
-    tera.register_filter("filesize", |v: Value, _: Kwargs, st: &State| -> TeraResult<String> {
-        Ok(as_number(&v, "filesize")?.map(|x| filesize(x, &lang_of(st))).unwrap_or_default())
-    });
-    tera.register_filter("date", |v: Value, _: Kwargs, st: &State| -> TeraResult<String> {
-        match v.as_str() {
-            Some(s) => date(s, &lang_of(st)).ok_or_else(|| tera::Error::message(format!("the `date` filter needs YYYY-MM-DD, got `{s}`"))),
-            None if v.is_none() || v.is_undefined() => Ok(String::new()),
-            None => Err(tera::Error::message(format!("the `date` filter needs a YYYY-MM-DD string, got {}", v.name()))),
-        }
-    });
+    tera.register_filter(
+        "num",
+        |v: Value, kw: Kwargs, st: &State| -> TeraResult<String> {
+            let decimals = kw.get::<i64>("decimals")?.unwrap_or(0).clamp(0, 6) as usize;
+            Ok(as_number(&v, "num")?
+                .map(|x| number(x, decimals, &lang_of(st)))
+                .unwrap_or_default())
+        },
+    );
+    tera.register_filter(
+        "pct",
+        |v: Value, kw: Kwargs, st: &State| -> TeraResult<String> {
+            let decimals = kw.get::<i64>("decimals")?.unwrap_or(1).clamp(0, 6) as usize;
+            Ok(as_number(&v, "pct")?
+                .map(|x| percent(x, decimals, &lang_of(st)))
+                .unwrap_or_default())
+        },
+    );
+    tera.register_filter(
+        "money",
+        move |v: Value, _: Kwargs, st: &State| -> TeraResult<String> {
+            Ok(as_number(&v, "money")?
+                .map(|x| money(x, &currency, &lang_of(st)))
+                .unwrap_or_default())
+        },
+    );
+    tera.register_filter(
+        "filesize",
+        |v: Value, _: Kwargs, st: &State| -> TeraResult<String> {
+            Ok(as_number(&v, "filesize")?
+                .map(|x| filesize(x, &lang_of(st)))
+                .unwrap_or_default())
+        },
+    );
+    tera.register_filter(
+        "date",
+        |v: Value, _: Kwargs, st: &State| -> TeraResult<String> {
+            match v.as_str() {
+                Some(s) => date(s, &lang_of(st)).ok_or_else(|| {
+                    tera::Error::message(format!("the `date` filter needs YYYY-MM-DD, got `{s}`"))
+                }),
+                None if v.is_none() || v.is_undefined() => Ok(String::new()),
+                None => Err(tera::Error::message(format!(
+                    "the `date` filter needs a YYYY-MM-DD string, got {}",
+                    v.name()
+                ))),
+            }
+        },
+    );
 }
 
 #[cfg(test)]

@@ -39,7 +39,12 @@ pub fn check_bodies(plan: &Plan, diags: &mut Vec<Diagnostic>) {
         .map(|t| {
             let mut d = Vec::new();
             let resolve = |path: &str| plan.resolve_content_path(path).map(|_| String::new());
-            let cx = crate::markdown::Context { path: &t.path, body_line: t.body_line, resolve: &resolve, raw_html: true };
+            let cx = crate::markdown::Context {
+                path: &t.path,
+                body_line: t.body_line,
+                resolve: &resolve,
+                raw_html: true,
+            };
             crate::markdown::render(&t.body, &cx, &mut d);
             d
         })
@@ -75,8 +80,13 @@ pub fn render(
     for required in pages::TEMPLATES {
         if !templates.sources.contains_key(*required) {
             diags.push(
-                Diagnostic::error(format!("themes/{}/templates/{required}", config.theme), 0, 0, format!("the theme has no `{required}` template"))
-                    .with_help("every theme provides the templates listed in docs/templates.md"),
+                Diagnostic::error(
+                    format!("themes/{}/templates/{required}", config.theme),
+                    0,
+                    0,
+                    format!("the theme has no `{required}` template"),
+                )
+                .with_help("every theme provides the templates listed in docs/templates.md"),
             );
         }
     }
@@ -88,16 +98,33 @@ pub fn render(
         return Vec::new();
     }
     let mut outputs = vec![feeds::robots(config)];
+    // JSON Schemas of the front matter, for editors' YAML tooling.
+    outputs.extend(crate::schema::schema_outputs());
     let mut sitemap_paths: Vec<String> = Vec::new();
     for lang in config.languages() {
-        let Some(t) = strings.get(&lang) else { continue };
-        let (lang_outputs, lang_diags) = pages::render_language(&tera, &templates, config, plan, figures, &facets, history, &lang, t);
+        let Some(t) = strings.get(&lang) else {
+            continue;
+        };
+        let input = pages::SiteInput {
+            tera: &tera,
+            templates: &templates,
+            config,
+            plan,
+            figures,
+            facets: &facets,
+            history,
+        };
+        let (lang_outputs, lang_diags) = pages::render_language(&input, &lang, t);
         outputs.push(search::index(plan, config, &lang));
         if lang == config.default_language {
             let prefix_len = config.lang_prefix(&lang).len();
             sitemap_paths = lang_outputs
                 .iter()
-                .filter_map(|o| o.path.strip_suffix("index.html").map(|p| p[prefix_len.min(p.len())..].to_string()))
+                .filter_map(|o| {
+                    o.path
+                        .strip_suffix("index.html")
+                        .map(|p| p[prefix_len.min(p.len())..].to_string())
+                })
                 .collect();
         }
         outputs.extend(lang_outputs);
@@ -109,10 +136,23 @@ pub fn render(
     let read: Vec<Result<Output, Diagnostic>> = files
         .par_iter()
         .map(|(path, file)| match file {
-            theme::StaticFile::Bytes(b) => Ok(Output { path: path.clone(), bytes: b.to_vec() }),
+            theme::StaticFile::Bytes(b) => Ok(Output {
+                path: path.clone(),
+                bytes: b.to_vec(),
+            }),
             theme::StaticFile::Path(full) => std::fs::read(full)
-                .map(|bytes| Output { path: path.clone(), bytes })
-                .map_err(|e| Diagnostic::error(full.to_string_lossy().to_string(), 0, 0, format!("cannot read the static file: {e}"))),
+                .map(|bytes| Output {
+                    path: path.clone(),
+                    bytes,
+                })
+                .map_err(|e| {
+                    Diagnostic::error(
+                        full.to_string_lossy().to_string(),
+                        0,
+                        0,
+                        format!("cannot read the static file: {e}"),
+                    )
+                }),
         })
         .collect();
     for r in read {
@@ -124,11 +164,18 @@ pub fn render(
     outputs
 }
 
-fn build_tera(config: &Config, templates: &theme::Templates, diags: &mut Vec<Diagnostic>) -> Option<tera::Tera> {
+fn build_tera(
+    config: &Config,
+    templates: &theme::Templates,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<tera::Tera> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     format::register(&mut tera, config.plan.currency.clone());
-    let all = templates.sources.iter().map(|(name, (_, text))| (name.clone(), text.clone()));
+    let all = templates
+        .sources
+        .iter()
+        .map(|(name, (_, text))| (name.clone(), text.clone()));
     if let Err(e) = tera.add_raw_templates(all) {
         diags.push(tera_diagnostic(&e, templates));
         return None;
@@ -149,7 +196,10 @@ pub fn tera_diagnostic(e: &tera::Error, templates: &theme::Templates) -> Diagnos
     }
     match report {
         Some(r) => {
-            let path = templates.sources.get(r.filename()).map_or_else(|| r.filename().to_string(), |(p, _)| p.clone());
+            let path = templates
+                .sources
+                .get(r.filename())
+                .map_or_else(|| r.filename().to_string(), |(p, _)| p.clone());
             message = format!("{}{source}", r.message());
             Diagnostic::error(path, r.span().start_line, r.span().start_col + 1, message)
         }

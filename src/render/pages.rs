@@ -29,6 +29,18 @@ pub const TEMPLATES: &[&str] = &[
     "404.html",
 ];
 
+/// What every language's rendering reads, prepared once.
+#[derive(Clone, Copy)]
+pub struct SiteInput<'a> {
+    pub tera: &'a tera::Tera,
+    pub templates: &'a Templates,
+    pub config: &'a Config,
+    pub plan: &'a Plan,
+    pub figures: &'a Figures,
+    pub facets: &'a [super::facets::Facet],
+    pub history: Option<&'a crate::history::History>,
+}
+
 /// Templates rendered only when the theme provides them.
 pub const OPTIONAL: &[&str] = &["facet.html", "facets.html", "search.html"];
 
@@ -45,75 +57,188 @@ struct Job<'a> {
 
 /// Render every page and the data of one language.
 pub fn render_language(
-    tera: &tera::Tera,
-    templates: &Templates,
-    config: &Config,
-    plan: &Plan,
-    figures: &Figures,
-    facets: &[super::facets::Facet],
-    history: Option<&crate::history::History>,
+    site: &SiteInput,
     lang: &str,
     strings: &serde_json::Value,
 ) -> (Vec<Output>, Vec<Diagnostic>) {
+    let SiteInput {
+        tera,
+        templates,
+        config,
+        plan,
+        figures,
+        facets,
+        history,
+    } = *site;
     let doc = data::document(plan, figures, config, lang);
     let prefix = config.lang_prefix(lang);
-    let mut outputs = vec![Output { path: format!("{prefix}data/plan.json"), bytes: json_bytes(&doc) }];
+    let mut outputs = vec![Output {
+        path: format!("{prefix}data/plan.json"),
+        bytes: json_bytes(&doc),
+    }];
     outputs.extend(super::tables::tables(&doc, &prefix));
     outputs.push(super::feeds::atom(&doc, config, &prefix, strings));
 
     let data_value = Value::from_serializable(&doc);
-    let by_id = |items: Vec<(String, Value)>| Value::from_serializable(&items.into_iter().collect::<BTreeMap<_, _>>());
-    let pick = |key: &str, id_key: &str| -> Vec<(String, Value)> {
-        let list = data_value.get_from_path(key).and_then(|v| v.as_array()).unwrap_or(&[]);
-        list.iter().map(|v| (v.get_from_path(id_key).map(|i| i.to_string()).unwrap_or_default(), v.clone())).collect()
+    let by_id = |items: Vec<(String, Value)>| {
+        Value::from_serializable(&items.into_iter().collect::<BTreeMap<_, _>>())
     };
-    let (lines, objectives, actions, reports) = (pick("lines", "id"), pick("objectives", "id"), pick("actions", "id"), pick("reports", "year"));
-    let find = |list: &[(String, Value)], id: &str| list.iter().find(|(k, _)| k == id).map(|(_, v)| v.clone()).unwrap_or(Value::none());
+    let pick = |key: &str, id_key: &str| -> Vec<(String, Value)> {
+        let list = data_value
+            .get_from_path(key)
+            .and_then(|v| v.as_array())
+            .unwrap_or(&[]);
+        list.iter()
+            .map(|v| {
+                (
+                    v.get_from_path(id_key)
+                        .map(|i| i.to_string())
+                        .unwrap_or_default(),
+                    v.clone(),
+                )
+            })
+            .collect()
+    };
+    let (lines, objectives, actions, reports) = (
+        pick("lines", "id"),
+        pick("objectives", "id"),
+        pick("actions", "id"),
+        pick("reports", "year"),
+    );
+    let find = |list: &[(String, Value)], id: &str| {
+        list.iter()
+            .find(|(k, _)| k == id)
+            .map(|(_, v)| v.clone())
+            .unwrap_or(Value::none())
+    };
     let index = json_index(&lines, &objectives, &actions, &reports, &by_id);
 
     let mut jobs: Vec<Job> = Vec::new();
-    let home_title = plan.home.as_ref().map(|h| plan.text(Kind::Index, "_index", lang, h).title.clone()).unwrap_or_default();
-    let home_text = plan.home.as_ref().map(|h| plan.text(Kind::Index, "_index", lang, h));
-    let title = if home_title.is_empty() { config.title_in(lang).to_string() } else { home_title };
-    jobs.push(Job { template: "home.html", kind: "home", path: String::new(), title, text: home_text, extra: vec![] });
+    let home_title = plan
+        .home
+        .as_ref()
+        .map(|h| plan.text(Kind::Index, "_index", lang, h).title.clone())
+        .unwrap_or_default();
+    let home_text = plan
+        .home
+        .as_ref()
+        .map(|h| plan.text(Kind::Index, "_index", lang, h));
+    let title = if home_title.is_empty() {
+        config.title_in(lang).to_string()
+    } else {
+        home_title
+    };
+    jobs.push(Job {
+        template: "home.html",
+        kind: "home",
+        path: String::new(),
+        title,
+        text: home_text,
+        extra: vec![],
+    });
     for l in &plan.lines {
         let t = plan.text(Kind::Line, &l.id, lang, &l.text);
         let extra = vec![("line", find(&lines, &l.id))];
-        jobs.push(Job { template: "line.html", kind: "line", path: page_path(Kind::Line, &l.id), title: t.title.clone(), text: Some(t), extra });
+        jobs.push(Job {
+            template: "line.html",
+            kind: "line",
+            path: page_path(Kind::Line, &l.id),
+            title: t.title.clone(),
+            text: Some(t),
+            extra,
+        });
     }
     for o in &plan.objectives {
         let t = plan.text(Kind::Objective, &o.id, lang, &o.text);
-        let extra = vec![("objective", find(&objectives, &o.id)), ("line", find(&lines, &o.line))];
-        jobs.push(Job { template: "objective.html", kind: "objective", path: page_path(Kind::Objective, &o.id), title: t.title.clone(), text: Some(t), extra });
+        let extra = vec![
+            ("objective", find(&objectives, &o.id)),
+            ("line", find(&lines, &o.line)),
+        ];
+        jobs.push(Job {
+            template: "objective.html",
+            kind: "objective",
+            path: page_path(Kind::Objective, &o.id),
+            title: t.title.clone(),
+            text: Some(t),
+            extra,
+        });
     }
     for (i, a) in plan.actions.iter().enumerate() {
         let t = plan.text(Kind::Action, &a.id, lang, &a.text);
-        let prev = i.checked_sub(1).map_or(Value::none(), |p| actions[p].1.clone());
+        let prev = i
+            .checked_sub(1)
+            .map_or(Value::none(), |p| actions[p].1.clone());
         let next = actions.get(i + 1).map_or(Value::none(), |n| n.1.clone());
         let extra = vec![
-            ("history", history_value(config, plan, history, Kind::Action, &a.id, &a.text.path)),
+            (
+                "history",
+                history_value(config, plan, history, Kind::Action, &a.id, &a.text.path),
+            ),
             ("action", actions[i].1.clone()),
             ("objective", find(&objectives, &a.objective)),
             ("line", find(&lines, &a.line)),
             ("prev", prev),
             ("next", next),
         ];
-        jobs.push(Job { template: "action.html", kind: "action", path: page_path(Kind::Action, &a.id), title: t.title.clone(), text: Some(t), extra });
+        jobs.push(Job {
+            template: "action.html",
+            kind: "action",
+            path: page_path(Kind::Action, &a.id),
+            title: t.title.clone(),
+            text: Some(t),
+            extra,
+        });
     }
-    let s = |key: &str| strings.get(key).and_then(|v| v.as_str()).unwrap_or(key).to_string();
-    jobs.push(Job { template: "actions.html", kind: "actions", path: "actions/".into(), title: s("actions_title"), text: None, extra: vec![] });
-    jobs.push(Job { template: "reports.html", kind: "reports", path: "reports/".into(), title: s("reports_title"), text: None, extra: vec![] });
+    let s = |key: &str| {
+        strings
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or(key)
+            .to_string()
+    };
+    jobs.push(Job {
+        template: "actions.html",
+        kind: "actions",
+        path: "actions/".into(),
+        title: s("actions_title"),
+        text: None,
+        extra: vec![],
+    });
+    jobs.push(Job {
+        template: "reports.html",
+        kind: "reports",
+        path: "reports/".into(),
+        title: s("reports_title"),
+        text: None,
+        extra: vec![],
+    });
     for (i, r) in plan.reports.iter().enumerate() {
         let id = r.year.to_string();
         let t = plan.text(Kind::Report, &id, lang, &r.text);
-        let previous = i.checked_sub(1).map_or(Value::none(), |p| reports[p].1.clone());
-        let title = if t.title.is_empty() { format!("{} {}", s("report_title"), r.year) } else { t.title.clone() };
+        let previous = i
+            .checked_sub(1)
+            .map_or(Value::none(), |p| reports[p].1.clone());
+        let title = if t.title.is_empty() {
+            format!("{} {}", s("report_title"), r.year)
+        } else {
+            t.title.clone()
+        };
         let extra = vec![
             ("report", reports[i].1.clone()),
             ("previous", previous),
-            ("history", history_value(config, plan, history, Kind::Report, &id, &r.text.path)),
+            (
+                "history",
+                history_value(config, plan, history, Kind::Report, &id, &r.text.path),
+            ),
         ];
-        jobs.push(Job { template: "report.html", kind: "report", path: page_path(Kind::Report, &id), title, text: Some(t), extra });
+        jobs.push(Job {
+            template: "report.html",
+            kind: "report",
+            path: page_path(Kind::Report, &id),
+            title,
+            text: Some(t),
+            extra,
+        });
     }
     jobs.push(Job {
         template: "accountability.html",
@@ -125,36 +250,88 @@ pub fn render_language(
     });
     for p in &plan.pages {
         let t = plan.text(Kind::Page, &p.slug, lang, &p.text);
-        jobs.push(Job { template: "page.html", kind: "page", path: page_path(Kind::Page, &p.slug), title: t.title.clone(), text: Some(t), extra: vec![] });
+        jobs.push(Job {
+            template: "page.html",
+            kind: "page",
+            path: page_path(Kind::Page, &p.slug),
+            title: t.title.clone(),
+            text: Some(t),
+            extra: vec![],
+        });
     }
-    jobs.push(Job { template: "search.html", kind: "search", path: "search/".into(), title: s("search_title"), text: None, extra: vec![] });
+    jobs.push(Job {
+        template: "search.html",
+        kind: "search",
+        path: "search/".into(),
+        title: s("search_title"),
+        text: None,
+        extra: vec![],
+    });
     for (kind, folder) in super::facets::KINDS {
         let of_kind: Vec<_> = facets.iter().filter(|f| f.kind == *kind).collect();
         let list: Vec<_> = of_kind
             .iter()
             .map(|f| json!({ "key": f.key, "name": f.name, "url": data::url(config, lang, &f.path), "count": f.actions.len() }))
             .collect();
-        let title = strings.get("facets").and_then(|f| f.get(*folder)).and_then(|v| v.as_str()).unwrap_or(folder).to_string();
-        let extra = vec![("facet_kind", Value::from(*kind)), ("facets", Value::from_serializable(&list))];
-        jobs.push(Job { template: "facets.html", kind: "facets", path: format!("{folder}/"), title, text: None, extra });
+        let title = strings
+            .get("facets")
+            .and_then(|f| f.get(*folder))
+            .and_then(|v| v.as_str())
+            .unwrap_or(folder)
+            .to_string();
+        let extra = vec![
+            ("facet_kind", Value::from(*kind)),
+            ("facets", Value::from_serializable(&list)),
+        ];
+        jobs.push(Job {
+            template: "facets.html",
+            kind: "facets",
+            path: format!("{folder}/"),
+            title,
+            text: None,
+            extra,
+        });
         for f in of_kind {
             let value = json!({ "kind": f.kind, "key": f.key, "name": f.name, "url": data::url(config, lang, &f.path), "actions": f.actions });
             let extra = vec![("facet", Value::from_serializable(&value))];
-            jobs.push(Job { template: "facet.html", kind: "facet", path: f.path.clone(), title: f.name.clone(), text: None, extra });
+            jobs.push(Job {
+                template: "facet.html",
+                kind: "facet",
+                path: f.path.clone(),
+                title: f.name.clone(),
+                text: None,
+                extra,
+            });
         }
     }
-    if lang == config.default_language {
-        jobs.push(Job { template: "404.html", kind: "404", path: "404.html".into(), title: s("not_found_title"), text: None, extra: vec![] });
-    }
+    // Every language has its 404 page; hosts serve the root one.
+    jobs.push(Job {
+        template: "404.html",
+        kind: "404",
+        path: "404.html".into(),
+        title: s("not_found_title"),
+        text: None,
+        extra: vec![],
+    });
 
     let mut base = base_context(config, lang, strings, &doc, data_value.clone(), index);
     let facet_urls: BTreeMap<&str, BTreeMap<String, String>> = super::facets::paths_by_name(facets)
         .into_iter()
-        .map(|(k, m)| (k, m.into_iter().map(|(name, path)| (name, data::url(config, lang, &path))).collect()))
+        .map(|(k, m)| {
+            (
+                k,
+                m.into_iter()
+                    .map(|(name, path)| (name, data::url(config, lang, &path)))
+                    .collect(),
+            )
+        })
         .collect();
     base.insert("facet_urls", &facet_urls);
     base.insert("downloads", &downloads(config, lang, &outputs));
-    let resolve = |path: &str| plan.resolve_content_path(path).map(|(kind, id)| data::url(config, lang, &page_path(kind, &id)));
+    let resolve = |path: &str| {
+        plan.resolve_content_path(path)
+            .map(|(kind, id)| data::url(config, lang, &page_path(kind, &id)))
+    };
     // Pages whose template the theme does not have yet are left out.
     jobs.retain(|j| !OPTIONAL.contains(&j.template) || templates.sources.contains_key(j.template));
     let results: Vec<(Option<Output>, Vec<Diagnostic>)> = jobs
@@ -162,7 +339,12 @@ pub fn render_language(
         .map(|job| {
             let mut diags = Vec::new();
             let content = job.text.map_or(String::new(), |t| {
-                let cx = markdown::Context { path: &t.path, body_line: t.body_line, resolve: &resolve, raw_html: config.markdown.raw_html };
+                let cx = markdown::Context {
+                    path: &t.path,
+                    body_line: t.body_line,
+                    resolve: &resolve,
+                    raw_html: config.markdown.raw_html,
+                };
                 // Broken links were reported by `check_bodies`, once per file.
                 markdown::render(&t.body, &cx, &mut Vec::new())
             });
@@ -173,12 +355,27 @@ pub fn render_language(
             }
             match tera.render(job.template, &cx) {
                 Ok(html) => {
-                    let out_path = if job.path.ends_with(".html") { format!("{prefix}{}", job.path) } else { format!("{prefix}{}index.html", job.path) };
-                    (Some(Output { path: out_path, bytes: minify(html.as_bytes()) }), diags)
+                    let out_path = if job.path.ends_with(".html") {
+                        format!("{prefix}{}", job.path)
+                    } else {
+                        format!("{prefix}{}index.html", job.path)
+                    };
+                    (
+                        Some(Output {
+                            path: out_path,
+                            bytes: minify(html.as_bytes()),
+                        }),
+                        diags,
+                    )
                 }
                 Err(e) => {
                     let mut d = tera_diagnostic(&e, templates);
-                    d.message = format!("while rendering {} ({}): {}", job.template, data::url(config, lang, &job.path), d.message);
+                    d.message = format!(
+                        "while rendering {} ({}): {}",
+                        job.template,
+                        data::url(config, lang, &job.path),
+                        d.message
+                    );
                     diags.push(d);
                     (None, diags)
                 }
@@ -216,10 +413,24 @@ fn downloads(config: &Config, lang: &str, outputs: &[Output]) -> Vec<serde_json:
 
 /// The commits that changed an entity's files (default language and
 /// translations), newest first; none when the site is not in a git repository.
-fn history_value(config: &Config, plan: &Plan, history: Option<&crate::history::History>, kind: Kind, id: &str, path: &str) -> Value {
-    let Some(h) = history else { return Value::none() };
+fn history_value(
+    config: &Config,
+    plan: &Plan,
+    history: Option<&crate::history::History>,
+    kind: Kind,
+    id: &str,
+    path: &str,
+) -> Value {
+    let Some(h) = history else {
+        return Value::none();
+    };
     let mut paths: Vec<&str> = vec![path];
-    paths.extend(plan.translations.iter().filter(|((k, i, _), _)| *k == kind && i == id).map(|(_, t)| t.path.as_str()));
+    paths.extend(
+        plan.translations
+            .iter()
+            .filter(|((k, i, _), _)| *k == kind && i == id)
+            .map(|(_, t)| t.path.as_str()),
+    );
     let source = config.accountability.source_url.as_deref();
     let list: Vec<_> = h
         .of(&paths)
@@ -250,7 +461,14 @@ fn json_index(
     Value::from_serializable(&m)
 }
 
-fn base_context(config: &Config, lang: &str, strings: &serde_json::Value, doc: &data::Document, data_value: Value, index: Value) -> Context {
+fn base_context(
+    config: &Config,
+    lang: &str,
+    strings: &serde_json::Value,
+    doc: &data::Document,
+    data_value: Value,
+    index: Value,
+) -> Context {
     let languages: Vec<_> = config
         .languages()
         .iter()
@@ -274,7 +492,12 @@ fn base_context(config: &Config, lang: &str, strings: &serde_json::Value, doc: &
         "source_url": a.source_url,
         "contact": a.contact,
     });
-    let menu: Vec<_> = doc.pages.iter().filter(|p| p.menu).map(|p| json!({ "title": p.title, "url": p.url, "text_lang": p.text_lang })).collect();
+    let menu: Vec<_> = doc
+        .pages
+        .iter()
+        .filter(|p| p.menu)
+        .map(|p| json!({ "title": p.title, "url": p.url, "text_lang": p.text_lang }))
+        .collect();
     let mut cx = Context::new();
     cx.insert("lang", lang);
     cx.insert("t", strings);
@@ -282,7 +505,10 @@ fn base_context(config: &Config, lang: &str, strings: &serde_json::Value, doc: &
     cx.insert("menu", &menu);
     cx.insert_value("data", data_value);
     cx.insert_value("index", index);
-    cx.insert("statuses", &crate::load::values::Status::ALL.map(|s| s.as_str()));
+    cx.insert(
+        "statuses",
+        &crate::load::values::Status::ALL.map(|s| s.as_str()),
+    );
     cx
 }
 

@@ -31,10 +31,14 @@ pub fn plain_text(markdown: &str) -> String {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak
             | Event::HardBreak
-            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock,
+            ) if !out.ends_with(' ') => {
+                out.push(' ');
             }
             _ => {}
         }
@@ -42,16 +46,41 @@ pub fn plain_text(markdown: &str) -> String {
             break;
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(BODY_CHARS).collect()
+    out.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(BODY_CHARS)
+        .collect()
 }
 
 pub fn index(plan: &Plan, config: &Config, lang: &str) -> Output {
     let mut docs: Vec<(Kind, &'static str, String, &Text)> = Vec::new();
-    docs.extend(plan.lines.iter().map(|l| (Kind::Line, "line", l.id.clone(), &l.text)));
-    docs.extend(plan.objectives.iter().map(|o| (Kind::Objective, "objective", o.id.clone(), &o.text)));
-    docs.extend(plan.actions.iter().map(|a| (Kind::Action, "action", a.id.clone(), &a.text)));
-    docs.extend(plan.reports.iter().map(|r| (Kind::Report, "report", r.year.to_string(), &r.text)));
-    docs.extend(plan.pages.iter().map(|p| (Kind::Page, "page", p.slug.clone(), &p.text)));
+    docs.extend(
+        plan.lines
+            .iter()
+            .map(|l| (Kind::Line, "line", l.id.clone(), &l.text)),
+    );
+    docs.extend(
+        plan.objectives
+            .iter()
+            .map(|o| (Kind::Objective, "objective", o.id.clone(), &o.text)),
+    );
+    docs.extend(
+        plan.actions
+            .iter()
+            .map(|a| (Kind::Action, "action", a.id.clone(), &a.text)),
+    );
+    docs.extend(
+        plan.reports
+            .iter()
+            .map(|r| (Kind::Report, "report", r.year.to_string(), &r.text)),
+    );
+    docs.extend(
+        plan.pages
+            .iter()
+            .map(|p| (Kind::Page, "page", p.slug.clone(), &p.text)),
+    );
     let out: Vec<Doc> = docs
         .iter()
         .map(|(k, kind, id, default)| {
@@ -68,13 +97,19 @@ pub fn index(plan: &Plan, config: &Config, lang: &str) -> Output {
         .collect();
     let mut bytes = serde_json::to_vec(&out).unwrap_or_default();
     bytes.push(b'\n');
-    Output { path: format!("{}search/index.json", config.lang_prefix(lang)), bytes }
+    Output {
+        path: format!("{}search/index.json", config.lang_prefix(lang)),
+        bytes,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn plain_text_drops_markup() {
-        assert_eq!(super::plain_text("# Title\n\nSome *bold* [link](x).\n\n| a | b |"), "Title Some bold link. | a | b |");
+        assert_eq!(
+            super::plain_text("# Title\n\nSome *bold* [link](x).\n\n| a | b |"),
+            "Title Some bold link. | a | b |"
+        );
     }
 }

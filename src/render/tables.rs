@@ -30,7 +30,9 @@ fn opt<T: ToString>(x: Option<T>) -> String {
 }
 
 fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
     let _ = w.write_record(header);
     for r in rows {
         let _ = w.write_record(&r);
@@ -62,7 +64,13 @@ const ACTIONS: Fields = &[
     ("last_update", "date"),
     ("url", "string"),
 ];
-const BUDGET: Fields = &[("action", "string"), ("year", "integer"), ("planned", "number"), ("executed", "number"), ("execution_rate_pct", "number")];
+const BUDGET: Fields = &[
+    ("action", "string"),
+    ("year", "integer"),
+    ("planned", "number"),
+    ("executed", "number"),
+    ("execution_rate_pct", "number"),
+];
 const INDICATORS: Fields = &[
     ("action", "string"),
     ("indicator", "string"),
@@ -122,7 +130,11 @@ pub fn tables(doc: &Document, prefix: &str) -> Vec<Output> {
                 t(a.responsible.unwrap_or("")),
                 list(a.partners),
                 list(a.municipalities),
-                a.sdgs.iter().map(|g| g.to_string()).collect::<Vec<_>>().join("; "),
+                a.sdgs
+                    .iter()
+                    .map(|g| g.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; "),
                 list(a.tags),
                 opt(a.last_update),
                 a.url.clone(),
@@ -185,19 +197,38 @@ pub fn tables(doc: &Document, prefix: &str) -> Vec<Output> {
         })
         .collect();
     vec![
-        Output { path: format!("{prefix}data/actions.csv"), bytes: csv_bytes(&header(ACTIONS), actions) },
-        Output { path: format!("{prefix}data/budget.csv"), bytes: csv_bytes(&header(BUDGET), budget) },
-        Output { path: format!("{prefix}data/indicators.csv"), bytes: csv_bytes(&header(INDICATORS), indicators) },
-        Output { path: format!("{prefix}data/reports.csv"), bytes: csv_bytes(&header(REPORTS), reports) },
-        Output { path: format!("{prefix}data/datapackage.json"), bytes: datapackage(doc) },
+        Output {
+            path: format!("{prefix}data/actions.csv"),
+            bytes: csv_bytes(&header(ACTIONS), actions),
+        },
+        Output {
+            path: format!("{prefix}data/budget.csv"),
+            bytes: csv_bytes(&header(BUDGET), budget),
+        },
+        Output {
+            path: format!("{prefix}data/indicators.csv"),
+            bytes: csv_bytes(&header(INDICATORS), indicators),
+        },
+        Output {
+            path: format!("{prefix}data/reports.csv"),
+            bytes: csv_bytes(&header(REPORTS), reports),
+        },
+        Output {
+            path: format!("{prefix}data/datapackage.json"),
+            bytes: datapackage(doc),
+        },
     ]
 }
 
 fn schema(fields: Fields, primary: &[&str], foreign: Option<(&str, &str)>) -> serde_json::Value {
-    let fields: Vec<_> = fields.iter().map(|(name, ty)| json!({ "name": name, "type": ty })).collect();
+    let fields: Vec<_> = fields
+        .iter()
+        .map(|(name, ty)| json!({ "name": name, "type": ty }))
+        .collect();
     let mut s = json!({ "fields": fields, "primaryKey": primary, "missingValues": [""] });
     if let Some((field, resource)) = foreign {
-        s["foreignKeys"] = json!([{ "fields": [field], "reference": { "resource": resource, "fields": ["id"] } }]);
+        s["foreignKeys"] =
+            json!([{ "fields": [field], "reference": { "resource": resource, "fields": ["id"] } }]);
     }
     s
 }
@@ -222,7 +253,13 @@ fn datapackage(doc: &Document) -> Vec<u8> {
         .trim_start_matches("https://")
         .trim_start_matches("http://")
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect::<String>()
         .trim_matches('-')
         .to_string();

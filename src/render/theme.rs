@@ -32,7 +32,13 @@ fn embedded_files(sub: &str) -> Vec<(String, &'static [u8])> {
     fn collect(dir: &'static Dir<'static>, base: &str, out: &mut Vec<(String, &'static [u8])>) {
         for f in dir.files() {
             let p = f.path().to_string_lossy().to_string();
-            out.push((p.strip_prefix(base).unwrap_or(&p).trim_start_matches('/').to_string(), f.contents()));
+            out.push((
+                p.strip_prefix(base)
+                    .unwrap_or(&p)
+                    .trim_start_matches('/')
+                    .to_string(),
+                f.contents(),
+            ));
         }
         for d in dir.dirs() {
             collect(d, base, out);
@@ -66,7 +72,10 @@ pub fn theme_dir(root: &Path, config: &Config) -> PathBuf {
 
 fn rel(root: &Path, path: &Path) -> String {
     let r = path.strip_prefix(root).unwrap_or(path);
-    r.components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect::<Vec<_>>().join("/")
+    r.components()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Files under `dir`, sorted, as (path relative to `dir`, full path). Symlinks are refused.
@@ -75,11 +84,17 @@ fn files_under(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(Str
     if !dir.is_dir() {
         return out;
     }
-    for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
         match entry {
-            Ok(e) if e.path_is_symlink() => {
-                diags.push(Diagnostic::error(rel(root, e.path()), 0, 0, "symbolic links are not allowed in themes and static folders"))
-            }
+            Ok(e) if e.path_is_symlink() => diags.push(Diagnostic::error(
+                rel(root, e.path()),
+                0,
+                0,
+                "symbolic links are not allowed in themes and static folders",
+            )),
             Ok(e) if e.file_type().is_file() => {
                 let name = e.file_name().to_string_lossy();
                 if name.starts_with('.') {
@@ -88,7 +103,12 @@ fn files_under(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(Str
                 out.push((rel(dir, e.path()), e.path().to_path_buf()));
             }
             Ok(_) => {}
-            Err(err) => diags.push(Diagnostic::error(rel(root, dir), 0, 0, format!("cannot read: {err}"))),
+            Err(err) => diags.push(Diagnostic::error(
+                rel(root, dir),
+                0,
+                0,
+                format!("cannot read: {err}"),
+            )),
         }
     }
     out
@@ -102,7 +122,10 @@ pub fn templates(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> T
         Some(ThemeSource::Embedded) => {
             for (name, bytes) in embedded_files("templates") {
                 let text = String::from_utf8_lossy(bytes).to_string();
-                sources.insert(name.clone(), (format!("themes/default/templates/{name} (built in)"), text));
+                sources.insert(
+                    name.clone(),
+                    (format!("themes/default/templates/{name} (built in)"), text),
+                );
             }
             PathBuf::from("/nonexistent-theme")
         }
@@ -121,7 +144,10 @@ pub fn templates(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> T
                 Ok(text) => {
                     sources.insert(name, (shown, text));
                 }
-                Err(e) => diags.push(Diagnostic::error(shown, 0, 0, format!("cannot read the template: {e}")).with_help("templates are UTF-8 text")),
+                Err(e) => diags.push(
+                    Diagnostic::error(shown, 0, 0, format!("cannot read the template: {e}"))
+                        .with_help("templates are UTF-8 text"),
+                ),
             }
         }
     }
@@ -139,7 +165,10 @@ pub fn strings(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Str
         let path = dir.join(format!("{lang}.toml"));
         let shown = rel(root, &path);
         let read = if embedded {
-            EMBEDDED.get_file(format!("i18n/{lang}.toml")).map(|f| String::from_utf8_lossy(f.contents()).to_string()).ok_or(())
+            EMBEDDED
+                .get_file(format!("i18n/{lang}.toml"))
+                .map(|f| String::from_utf8_lossy(f.contents()).to_string())
+                .ok_or(())
         } else {
             std::fs::read_to_string(&path).map_err(|_| ())
         };
@@ -147,8 +176,16 @@ pub fn strings(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Str
             Ok(t) => t,
             Err(_) => {
                 diags.push(
-                    Diagnostic::error(&shown, 0, 0, format!("the theme has no interface strings for language `{lang}`"))
-                        .with_help(format!("create {shown} with the same keys as {}.toml", config.default_language)),
+                    Diagnostic::error(
+                        &shown,
+                        0,
+                        0,
+                        format!("the theme has no interface strings for language `{lang}`"),
+                    )
+                    .with_help(format!(
+                        "create {shown} with the same keys as {}.toml",
+                        config.default_language
+                    )),
                 );
                 continue;
             }
@@ -161,8 +198,15 @@ pub fn strings(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Str
                 out.insert(lang, serde_json::to_value(&table).unwrap_or_default());
             }
             Err(e) => {
-                let (line, column) = e.span().map_or((1, 1), |s| crate::diagnostics::line_col(&text, s.start));
-                diags.push(Diagnostic::error(&shown, line, column, e.message().trim().to_string()));
+                let (line, column) = e
+                    .span()
+                    .map_or((1, 1), |s| crate::diagnostics::line_col(&text, s.start));
+                diags.push(Diagnostic::error(
+                    &shown,
+                    line,
+                    column,
+                    e.message().trim().to_string(),
+                ));
             }
         }
     }
@@ -170,8 +214,16 @@ pub fn strings(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Str
         for (lang, have) in &keys {
             for key in reference.iter().filter(|k| !have.contains(k)) {
                 diags.push(
-                    Diagnostic::error(format!("{}/{lang}.toml", rel(root, &dir)), 0, 0, format!("language `{lang}` is missing the interface string `{key}`"))
-                        .with_help(format!("add `{key}`, translated from {}.toml", config.default_language)),
+                    Diagnostic::error(
+                        format!("{}/{lang}.toml", rel(root, &dir)),
+                        0,
+                        0,
+                        format!("language `{lang}` is missing the interface string `{key}`"),
+                    )
+                    .with_help(format!(
+                        "add `{key}`, translated from {}.toml",
+                        config.default_language
+                    )),
                 );
             }
         }
@@ -181,7 +233,11 @@ pub fn strings(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Str
 
 fn flatten(prefix: &str, table: &toml::Table, out: &mut Vec<String>) {
     for (k, v) in table {
-        let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
         match v {
             toml::Value::Table(t) => flatten(&key, t, out),
             _ => out.push(key),
@@ -190,7 +246,11 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut Vec<String>) {
 }
 
 /// Static files: the theme's, then the site's, which win on the same path.
-pub fn static_files(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, StaticFile> {
+pub fn static_files(
+    root: &Path,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, StaticFile> {
     let mut files = BTreeMap::new();
     if let Some(ThemeSource::Embedded) = source(root, config) {
         for (path, bytes) in embedded_files("static") {

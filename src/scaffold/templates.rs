@@ -11,7 +11,14 @@ pub fn quote(s: &str) -> String {
 fn front_matter(kind: &str, lines: &[(String, &str)], body: &str) -> String {
     // Comments line up after the keys that are written out; a long example
     // line does not push every comment to the right.
-    let width = lines.iter().filter(|(code, c)| !c.is_empty() && !code.starts_with('#')).map(|(code, _)| code.chars().count()).max().unwrap_or(0).clamp(24, 40) + 2;
+    let width = lines
+        .iter()
+        .filter(|(code, c)| !c.is_empty() && !code.starts_with('#'))
+        .map(|(code, _)| code.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(24, 40)
+        + 2;
     let mut out = format!("---\n# yaml-language-server: $schema=../../schemas/{kind}.json\n");
     for (code, comment) in lines {
         if comment.is_empty() {
@@ -65,8 +72,14 @@ pub fn action(id: &str, objective: &str, title: &str, year: i32) -> String {
 
 pub fn objective(id: &str, line: &str, title: &str) -> String {
     let lines = [
-        l(format!("title: {}", quote(title)), "required: the objective, in a few words"),
-        l(format!("line: {}", quote(line)), "required: the line of intervention it belongs to"),
+        l(
+            format!("title: {}", quote(title)),
+            "required: the objective, in a few words",
+        ),
+        l(
+            format!("line: {}", quote(line)),
+            "required: the line of intervention it belongs to",
+        ),
     ];
     let body = format!("What objective {id} aims at, in Markdown. Its actions and progress are listed below this text.\n");
     front_matter("objective", &lines, &body)
@@ -74,7 +87,10 @@ pub fn objective(id: &str, line: &str, title: &str) -> String {
 
 pub fn line(id: &str, title: &str) -> String {
     let lines = [
-        l(format!("title: {}", quote(title)), "required: the line of intervention, in a few words"),
+        l(
+            format!("title: {}", quote(title)),
+            "required: the line of intervention, in a few words",
+        ),
         l("# order: 1", "lines are listed by order, then by id"),
     ];
     let body = format!("What line {id} gathers, in Markdown.\n");
@@ -83,11 +99,26 @@ pub fn line(id: &str, title: &str) -> String {
 
 pub fn report(year: i32, title: &str) -> String {
     let lines = [
-        l(format!("year: {year}"), "required: the same as the file name"),
-        l(format!("title: {}", quote(title)), "optional: the theme shows \"Report <year>\" without one"),
-        l(format!("# published: {}-04-15", year + 1), "the day the report was published"),
-        l("# own_revenue: 1500000.00", "the body's own revenue that year: the base of the cooperation share"),
-        l("# cooperation_spending: 10500.00", "optional: without it, the sum of the actions' executed budgets"),
+        l(
+            format!("year: {year}"),
+            "required: the same as the file name",
+        ),
+        l(
+            format!("title: {}", quote(title)),
+            "optional: the theme shows \"Report <year>\" without one",
+        ),
+        l(
+            format!("# published: {}-04-15", year + 1),
+            "the day the report was published",
+        ),
+        l(
+            "# own_revenue: 1500000.00",
+            "the body's own revenue that year: the base of the cooperation share",
+        ),
+        l(
+            "# cooperation_spending: 10500.00",
+            "optional: without it, the sum of the actions' executed budgets",
+        ),
     ];
     let body = format!(
         "The narrative of {year}: what was done, what was not, and why, in Markdown.\n\
@@ -106,8 +137,12 @@ pub fn page(title: &str) -> String {
 }
 
 pub fn index() -> String {
-    let lines = [l("title: \"The plan at a glance\"", "optional: the home page's title")];
-    let body = "This site follows the public body's action plan: its lines, objectives and actions,\n\
+    let lines = [l(
+        "title: \"The plan at a glance\"",
+        "optional: the home page's title",
+    )];
+    let body =
+        "This site follows the public body's action plan: its lines, objectives and actions,\n\
                 the money planned and executed, and an annual report for each year.\n\
                 Start with [line 1](@/lines/1.md).\n";
     // The home page sits in content/, one folder up from the others.
@@ -158,7 +193,9 @@ mod tests {
     #[test]
     fn schema_comment_is_the_first_line_after_the_fence() {
         let text = action("1.1.9", "1.1", "T", 2026);
-        assert!(text.starts_with("---\n# yaml-language-server: $schema=../../schemas/action.json\n"));
+        assert!(
+            text.starts_with("---\n# yaml-language-server: $schema=../../schemas/action.json\n")
+        );
         assert!(index().contains("$schema=../schemas/index.json"));
         assert!(text.contains("# partners: [\"Metropolis\"]"));
     }

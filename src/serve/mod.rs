@@ -62,14 +62,23 @@ impl Hub {
 /// Run the preview until the process is stopped. Errors are about starting
 /// it (a port in use, a folder that does not exist), never about content.
 pub fn run(opts: &ServeOptions) -> Result<(), String> {
-    let root = std::fs::canonicalize(&opts.root).map_err(|e| format!("cannot use {} as the site folder: {e}", opts.root.display()))?;
+    let root = std::fs::canonicalize(&opts.root)
+        .map_err(|e| format!("cannot use {} as the site folder: {e}", opts.root.display()))?;
     let server = tiny_http::Server::http(SocketAddr::new(opts.bind, opts.port))
         .map_err(|e| format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
-    let addr = server.server_addr().to_ip().ok_or("the server has no IP address")?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or("the server has no IP address")?;
     let url = format!("http://{addr}/");
     let site = Arc::new(RwLock::new(Site::default()));
     let hub = Arc::new(Hub::default());
-    let compile_opts = Options { root: root.clone(), output: None, base_url: Some(url.clone()), drafts: opts.drafts };
+    let compile_opts = Options {
+        root: root.clone(),
+        output: None,
+        base_url: Some(url.clone()),
+        drafts: opts.drafts,
+    };
 
     rebuild(&compile_opts, &site, &hub);
     println!("serving {} at {url} (press Ctrl-C to stop)", root.display());
@@ -103,7 +112,8 @@ fn watch_loop(mut watcher: watch::Watcher, opts: &Options, site: &RwLock<Site>, 
         // Everything already waiting is part of the same rebuild.
         let mut batch = vec![first];
         batch.extend(watcher.events.try_iter());
-        let mut changed: Vec<PathBuf> = batch.into_iter().flat_map(|r| watcher.changed(r)).collect();
+        let mut changed: Vec<PathBuf> =
+            batch.into_iter().flat_map(|r| watcher.changed(r)).collect();
         if changed.is_empty() {
             continue;
         }
@@ -111,14 +121,21 @@ fn watch_loop(mut watcher: watch::Watcher, opts: &Options, site: &RwLock<Site>, 
         changed.sort();
         changed.dedup();
         let shown: Vec<String> = changed.iter().take(3).map(|p| rel(&opts.root, p)).collect();
-        let more = if changed.len() > 3 { format!(" and {} more", changed.len() - 3) } else { String::new() };
+        let more = if changed.len() > 3 {
+            format!(" and {} more", changed.len() - 3)
+        } else {
+            String::new()
+        };
         eprintln!("changed: {}{more}", shown.join(", "));
         rebuild(opts, site, hub);
     }
 }
 
 fn rel(root: &Path, p: &Path) -> String {
-    p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/")
+    p.strip_prefix(root)
+        .unwrap_or(p)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// Compile in memory; on success swap the site and reload tabs, on failure
@@ -128,17 +145,33 @@ fn rebuild(opts: &Options, site: &RwLock<Site>, hub: &Hub) {
     match crate::compile(opts) {
         Ok(compiled) => {
             eprint!("{}", report::human(&compiled.warnings, &opts.root));
-            let pages = compiled.outputs.iter().filter(|o| o.path.ends_with(".html")).count();
-            let files = compiled.outputs.into_iter().map(|o| (o.path.clone(), Arc::from(with_livereload(&o.path, o.bytes)))).collect();
+            let pages = compiled
+                .outputs
+                .iter()
+                .filter(|o| o.path.ends_with(".html"))
+                .count();
+            let files = compiled
+                .outputs
+                .into_iter()
+                .map(|o| (o.path.clone(), Arc::from(with_livereload(&o.path, o.bytes))))
+                .collect();
             if let Ok(mut s) = site.write() {
                 s.files = files;
                 s.error = None;
             }
-            eprintln!("built {pages} pages in {} ms ({})", started.elapsed().as_millis(), report::summary(&compiled.warnings));
+            eprintln!(
+                "built {pages} pages in {} ms ({})",
+                started.elapsed().as_millis(),
+                report::summary(&compiled.warnings)
+            );
             hub.broadcast(&Event::Reload);
         }
         Err(diags) => {
-            let text = format!("{}build failed: {}", report::human(&diags, &opts.root), report::summary(&diags));
+            let text = format!(
+                "{}build failed: {}",
+                report::human(&diags, &opts.root),
+                report::summary(&diags)
+            );
             eprintln!("{text}; still serving the last good build");
             if let Ok(mut s) = site.write() {
                 s.error = Some(text.clone());
@@ -156,7 +189,10 @@ pub fn with_livereload(path: &str, bytes: Vec<u8>) -> Vec<u8> {
         return bytes;
     }
     let tag = format!("<script src=\"{}\"></script>", http::SCRIPT_PATH);
-    let at = bytes.windows(7).rposition(|w| w.eq_ignore_ascii_case(b"</body>")).unwrap_or(bytes.len());
+    let at = bytes
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(bytes.len());
     let mut out = Vec::with_capacity(bytes.len() + tag.len());
     out.extend_from_slice(&bytes[..at]);
     out.extend_from_slice(tag.as_bytes());
@@ -166,7 +202,10 @@ pub fn with_livereload(path: &str, bytes: Vec<u8>) -> Vec<u8> {
 
 /// The page shown while no build has succeeded yet; it reloads once one does.
 pub fn error_page(text: &str) -> String {
-    let escaped = text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>retiment: the site does not build</title></head>\n\
          <body><h1>The site does not build yet</h1><p>Fix the problems below; this page reloads by itself when the site builds.</p>\n\
@@ -181,10 +220,20 @@ mod tests {
 
     #[test]
     fn the_script_goes_before_the_last_body_end() {
-        let out = with_livereload("a/index.html", b"<html><body><p>x</p></BODY></html>".to_vec());
-        assert_eq!(String::from_utf8(out).unwrap(), "<html><body><p>x</p><script src=\"/__retiment/livereload.js\"></script></BODY></html>");
+        let out = with_livereload(
+            "a/index.html",
+            b"<html><body><p>x</p></BODY></html>".to_vec(),
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<html><body><p>x</p><script src=\"/__retiment/livereload.js\"></script></BODY></html>"
+        );
         assert_eq!(with_livereload("data/plan.json", b"{}".to_vec()), b"{}");
-        assert!(String::from_utf8(with_livereload("x.html", b"<p>".to_vec())).unwrap().ends_with("</script>"));
+        assert!(
+            String::from_utf8(with_livereload("x.html", b"<p>".to_vec()))
+                .unwrap()
+                .ends_with("</script>")
+        );
     }
 
     #[test]

@@ -27,9 +27,17 @@ impl Watcher {
     /// appear later) and each source folder that exists.
     pub fn new(root: &Path) -> Result<Watcher, String> {
         let (tx, events) = mpsc::channel();
-        let mut debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(|e| format!("cannot watch files: {e}"))?;
-        debouncer.watch(root, RecursiveMode::NonRecursive).map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
-        let mut w = Watcher { debouncer, root: root.to_path_buf(), watched: Vec::new(), events };
+        let mut debouncer =
+            new_debouncer(DEBOUNCE, None, tx).map_err(|e| format!("cannot watch files: {e}"))?;
+        debouncer
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+        let mut w = Watcher {
+            debouncer,
+            root: root.to_path_buf(),
+            watched: Vec::new(),
+            events,
+        };
         w.watch_new_folders();
         Ok(w)
     }
@@ -42,7 +50,9 @@ impl Watcher {
             if dir.is_dir() && !self.watched.contains(&dir) {
                 match self.debouncer.watch(&dir, RecursiveMode::Recursive) {
                     Ok(()) => self.watched.push(dir),
-                    Err(e) => eprintln!("warning: cannot watch {name}/: {e}; changes there need a restart"),
+                    Err(e) => eprintln!(
+                        "warning: cannot watch {name}/: {e}; changes there need a restart"
+                    ),
                 }
             }
         }
@@ -73,13 +83,21 @@ impl Watcher {
 /// site.toml and anything under a source folder, except editors' hidden
 /// swap and backup files, which change on every keystroke.
 pub fn is_source(root: &Path, path: &Path) -> bool {
-    let Ok(rel) = path.strip_prefix(root) else { return false };
-    let name = rel.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     if name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") {
         return false;
     }
     let mut parts = rel.components();
-    match parts.next().map(|c| c.as_os_str().to_string_lossy().to_string()) {
+    match parts
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+    {
         Some(first) if first == crate::config::CONFIG_FILE => parts.next().is_none(),
         Some(first) => FOLDERS.contains(&first.as_str()),
         None => false,
@@ -95,11 +113,17 @@ mod tests {
         let root = Path::new("/site");
         assert!(is_source(root, Path::new("/site/site.toml")));
         assert!(is_source(root, Path::new("/site/content/actions/1.md")));
-        assert!(is_source(root, Path::new("/site/themes/default/templates/base.html")));
+        assert!(is_source(
+            root,
+            Path::new("/site/themes/default/templates/base.html")
+        ));
         assert!(is_source(root, Path::new("/site/static")));
         assert!(!is_source(root, Path::new("/site/public/index.html")));
         assert!(!is_source(root, Path::new("/site/target/debug/x")));
-        assert!(!is_source(root, Path::new("/site/content/actions/.1.md.swp")));
+        assert!(!is_source(
+            root,
+            Path::new("/site/content/actions/.1.md.swp")
+        ));
         assert!(!is_source(root, Path::new("/site/content/actions/1.md~")));
         assert!(!is_source(root, Path::new("/elsewhere/site.toml")));
     }

@@ -2,6 +2,8 @@
 //! running the binary, reading output trees and diagnostics.
 #![allow(dead_code)]
 
+pub mod links;
+
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -27,8 +29,14 @@ impl TempDir {
     pub fn new(label: &str) -> TempDir {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, atomic::Ordering::SeqCst);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-        let path = std::env::temp_dir().join(format!("retiment-test-{}-{n}-{nanos}-{label}", std::process::id()));
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let path = std::env::temp_dir().join(format!(
+            "retiment-test-{}-{n}-{nanos}-{label}",
+            std::process::id()
+        ));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).expect("create a temporary folder");
         TempDir { path }
@@ -52,7 +60,10 @@ impl Drop for TempDir {
 
 /// Run the `retiment` binary with arguments.
 pub fn retiment(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_retiment")).args(args).output().expect("run the retiment binary")
+    Command::new(env!("CARGO_BIN_EXE_retiment"))
+        .args(args)
+        .output()
+        .expect("run the retiment binary")
 }
 
 /// `retiment build --root ROOT --output OUT` plus extra arguments.
@@ -82,13 +93,21 @@ pub fn stderr(o: &Output) -> String {
 /// Every file under `dir` (dotfiles included), by `/`-separated relative path.
 pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir).expect("read a folder").map(|e| e.unwrap().path()).collect();
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .expect("read a folder")
+            .map(|e| e.unwrap().path())
+            .collect();
         entries.sort();
         for p in entries {
             if p.is_dir() {
                 walk(base, &p, out);
             } else {
-                let rel = p.strip_prefix(base).unwrap().components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>();
+                let rel = p
+                    .strip_prefix(base)
+                    .unwrap()
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>();
                 out.insert(rel.join("/"), std::fs::read(&p).expect("read a file"));
             }
         }
@@ -98,10 +117,21 @@ pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-/// Copy a folder tree (used to keep a pristine copy of a built site).
-pub fn copy_tree(from: &Path, to: &Path) {
-    for (rel, bytes) in read_tree(from) {
-        let dest = to.join(&rel);
+/// The `good-en` fixture built once per test binary with default options, as a tree in memory.
+pub fn good_tree() -> &'static BTreeMap<String, Vec<u8>> {
+    static TREE: std::sync::OnceLock<BTreeMap<String, Vec<u8>>> = std::sync::OnceLock::new();
+    TREE.get_or_init(|| {
+        let tmp = TempDir::new("good-shared");
+        let out = tmp.join("public");
+        build_ok(&fixture("good-en"), &out, &[]);
+        read_tree(&out)
+    })
+}
+
+/// Write a tree in memory into a folder.
+pub fn write_tree(tree: &BTreeMap<String, Vec<u8>>, to: &Path) {
+    for (rel, bytes) in tree {
+        let dest = to.join(rel);
         std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
         std::fs::write(dest, bytes).unwrap();
     }
@@ -111,7 +141,11 @@ pub fn copy_tree(from: &Path, to: &Path) {
 pub fn assert_same_tree(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>, what: &str) {
     let only_a: Vec<_> = a.keys().filter(|k| !b.contains_key(*k)).collect();
     let only_b: Vec<_> = b.keys().filter(|k| !a.contains_key(*k)).collect();
-    let differ: Vec<_> = a.iter().filter(|(k, v)| b.get(*k).is_some_and(|w| w != *v)).map(|(k, _)| k).collect();
+    let differ: Vec<_> = a
+        .iter()
+        .filter(|(k, v)| b.get(*k).is_some_and(|w| w != *v))
+        .map(|(k, _)| k)
+        .collect();
     assert!(
         only_a.is_empty() && only_b.is_empty() && differ.is_empty(),
         "{what}: only in the first: {only_a:?}; only in the second: {only_b:?}; different bytes: {differ:?}"
@@ -121,12 +155,23 @@ pub fn assert_same_tree(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<
 /// Lower-case hex SHA-256.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Compile a site in memory.
-pub fn compile(root: &Path, drafts: bool) -> Result<retiment::Compiled, Vec<retiment::diagnostics::Diagnostic>> {
-    retiment::compile(&retiment::Options { root: root.to_path_buf(), output: None, base_url: None, drafts })
+pub fn compile(
+    root: &Path,
+    drafts: bool,
+) -> Result<retiment::Compiled, Vec<retiment::diagnostics::Diagnostic>> {
+    retiment::compile(&retiment::Options {
+        root: root.to_path_buf(),
+        output: None,
+        base_url: None,
+        drafts,
+    })
 }
 
 /// Diagnostics as the user reads them: `path:line:column: error: message`.
@@ -137,20 +182,29 @@ pub fn show(diags: &[retiment::diagnostics::Diagnostic]) -> String {
 /// Compile a site that must fail; its errors (warnings left out).
 pub fn compile_errors(root: &Path) -> Vec<retiment::diagnostics::Diagnostic> {
     match compile(root, false) {
-        Ok(c) => panic!("{} compiled without errors; warnings:\n{}", root.display(), show(&c.warnings)),
+        Ok(c) => panic!(
+            "{} compiled without errors; warnings:\n{}",
+            root.display(),
+            show(&c.warnings)
+        ),
         Err(diags) => diags.into_iter().filter(|d| d.is_error()).collect(),
     }
 }
 
 /// An output file of a compiled site, as JSON.
 pub fn output_json(c: &retiment::Compiled, path: &str) -> serde_json::Value {
-    let o = c.outputs.iter().find(|o| o.path == path).unwrap_or_else(|| panic!("no output {path}"));
+    let o = c
+        .outputs
+        .iter()
+        .find(|o| o.path == path)
+        .unwrap_or_else(|| panic!("no output {path}"));
     serde_json::from_slice(&o.bytes).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))
 }
 
 /// Compile a site that must build, with a readable failure.
 pub fn compile_ok(root: &Path, drafts: bool) -> retiment::Compiled {
-    compile(root, drafts).unwrap_or_else(|d| panic!("{} does not compile:\n{}", root.display(), show(&d)))
+    compile(root, drafts)
+        .unwrap_or_else(|d| panic!("{} does not compile:\n{}", root.display(), show(&d)))
 }
 
 /// `1.1.2` < `1.1.10`: digit runs compare as numbers, the rest byte by byte.
