@@ -177,7 +177,7 @@ fn build_tera(
         .iter()
         .map(|(name, (_, text))| (name.clone(), text.clone()));
     if let Err(e) = tera.add_raw_templates(all) {
-        diags.push(tera_diagnostic(&e, templates));
+        diags.extend(tera_diagnostics(&e, templates));
         return None;
     }
     Some(tera)
@@ -185,26 +185,41 @@ fn build_tera(
 
 /// A Tera error as a diagnostic at the template's `path:line:column`.
 pub fn tera_diagnostic(e: &tera::Error, templates: &theme::Templates) -> Diagnostic {
-    let report = match e.kind() {
-        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
-        _ => None,
-    };
-    let mut message = e.to_string();
+    tera_diagnostics(e, templates).remove(0)
+}
+
+/// Every problem in a Tera error, each at its template's `path:line:column`.
+/// Checks made after parsing (unknown functions, components, templates) come
+/// as ready-made reports in one message: they are read back from its text.
+pub fn tera_diagnostics(e: &tera::Error, templates: &theme::Templates) -> Vec<Diagnostic> {
+    let path_of = |name: &str| templates.sources.get(name).map_or_else(|| name.to_string(), |(p, _)| p.clone());
     let mut source = e.source_chain_text();
     if !source.is_empty() {
         source.insert_str(0, ": ");
     }
-    match report {
-        Some(r) => {
-            let path = templates
-                .sources
-                .get(r.filename())
-                .map_or_else(|| r.filename().to_string(), |(p, _)| p.clone());
-            message = format!("{}{source}", r.message());
-            Diagnostic::error(path, r.span().start_line, r.span().start_col + 1, message)
-        }
-        None => Diagnostic::error("templates", 0, 0, format!("{message}{source}")),
+    if let tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) = e.kind() {
+        let message = format!("{}{source}", r.message());
+        return vec![Diagnostic::error(path_of(r.filename()), r.span().start_line, r.span().start_col + 1, message)];
     }
+    let text = e.to_string();
+    let mut out = Vec::new();
+    let mut message: Option<String> = None;
+    for line in text.lines() {
+        if let Some(m) = line.strip_prefix("error: ") {
+            message = Some(m.trim().to_string());
+        } else if let (Some(m), Some(loc)) = (&message, line.trim_start().strip_prefix("--> ")) {
+            let mut parts = loc.rsplitn(3, ':');
+            let (col, row, name) = (parts.next(), parts.next(), parts.next());
+            if let (Some(c), Some(r), Some(n)) = (col.and_then(|c| c.parse().ok()), row.and_then(|r| r.parse().ok()), name) {
+                out.push(Diagnostic::error(path_of(n), r, c, m.clone()));
+                message = None;
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push(Diagnostic::error("templates", 0, 0, format!("{text}{source}")));
+    }
+    out
 }
 
 trait SourceChain {
