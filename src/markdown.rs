@@ -126,6 +126,13 @@ pub fn render(body: &str, cx: &Context, diags: &mut Vec<Diagnostic>) -> String {
     }
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
+    // Column alignment as classes, not inline styles: pages have a strict
+    // Content-Security-Policy that forbids style attributes.
+    if out.contains(" style=\"text-align: ") {
+        for side in ["left", "center", "right"] {
+            out = out.replace(&format!(" style=\"text-align: {side}\">"), &format!(" class=\"align-{side}\">"));
+        }
+    }
     out
 }
 
@@ -263,6 +270,13 @@ mod tests {
                 && html.contains("checkbox")
                 && html.contains("footnote")
         );
+    }
+
+    #[test]
+    fn table_alignment_uses_classes() {
+        let (html, _) = render_with("| a | b |\n|--:|:-:|\n| 1 | 2 |", true);
+        assert!(html.contains(r#"<th class="align-right">"#) && html.contains(r#"<td class="align-center">"#), "{html}");
+        assert!(!html.contains("style="), "{html}");
     }
 
     #[test]
