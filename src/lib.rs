@@ -5,6 +5,7 @@
 //! disk, and only when no stage reported an error.
 
 pub mod config;
+pub mod config_keys;
 pub mod data;
 pub mod derive;
 pub mod derive_reports;
@@ -14,6 +15,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod model_action;
+pub mod model_refs;
 pub mod natural;
 pub mod output;
 pub mod render;

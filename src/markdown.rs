@@ -130,7 +130,10 @@ pub fn render(body: &str, cx: &Context, diags: &mut Vec<Diagnostic>) -> String {
     // Content-Security-Policy that forbids style attributes.
     if out.contains(" style=\"text-align: ") {
         for side in ["left", "center", "right"] {
-            out = out.replace(&format!(" style=\"text-align: {side}\">"), &format!(" class=\"align-{side}\">"));
+            out = out.replace(
+                &format!(" style=\"text-align: {side}\">"),
+                &format!(" class=\"align-{side}\">"),
+            );
         }
     }
     out
@@ -275,7 +278,11 @@ mod tests {
     #[test]
     fn table_alignment_uses_classes() {
         let (html, _) = render_with("| a | b |\n|--:|:-:|\n| 1 | 2 |", true);
-        assert!(html.contains(r#"<th class="align-right">"#) && html.contains(r#"<td class="align-center">"#), "{html}");
+        assert!(
+            html.contains(r#"<th class="align-right">"#)
+                && html.contains(r#"<td class="align-center">"#),
+            "{html}"
+        );
         assert!(!html.contains("style="), "{html}");
     }
 

@@ -194,7 +194,12 @@ const RESERVED_SLUGS: &[&str] = &[
     "img",
 ];
 
-fn text_of<F>(s: &Source<F>, lang: &str, title: Option<&String>, summary: Option<&String>) -> Text {
+pub(crate) fn text_of<F>(
+    s: &Source<F>,
+    lang: &str,
+    title: Option<&String>,
+    summary: Option<&String>,
+) -> Text {
     Text {
         lang: lang.to_string(),
         title: title.cloned().unwrap_or_default(),
@@ -360,121 +365,9 @@ pub fn link(sources: Sources, config: &Config, drafts: bool, diags: &mut Vec<Dia
         });
     }
 
-    link_translations(&sources, &mut plan, &draft_ids, diags);
-    check_front_matter_links(&sources, &plan, &draft_ids, diags);
+    crate::model_refs::link_translations(&sources, &mut plan, &draft_ids, diags);
+    crate::model_refs::check_front_matter_links(&sources, &plan, &draft_ids, diags);
     plan
-}
-
-/// `links:` entries written `@/…` must name a content file that is built.
-fn check_front_matter_links(
-    sources: &Sources,
-    plan: &Plan,
-    draft_ids: &BTreeSet<&str>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    for s in sources
-        .actions
-        .iter()
-        .filter(|s| !draft_ids.contains(s.id.as_str()))
-    {
-        for (i, link) in s.fm.links.iter().enumerate() {
-            let Some(path) = link.url.0.strip_prefix("@/") else {
-                continue;
-            };
-            let path = path.split('#').next().unwrap_or(path);
-            if plan.resolve_content_path(path).is_none() {
-                let (l, c) = s.positions.get(&format!("links[{i}]")).copied().unwrap_or_else(|| s.pos("links"));
-                diags.push(
-                    Diagnostic::error(&s.path, l, c, format!("link `{}` points to a file that does not exist", link.url.0))
-                        .with_help("write the path of a content file under content/, e.g. @/actions/1.1.7.md or @/reports/2017.md"),
-                );
-            }
-        }
-    }
-}
-
-fn link_translations(
-    sources: &Sources,
-    plan: &mut Plan,
-    draft_ids: &BTreeSet<&str>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    for t in &sources.translations {
-        let exists = match t.kind {
-            Kind::Index => sources.index.is_some(),
-            Kind::Line => sources.lines.iter().any(|x| x.id == t.id),
-            Kind::Objective => sources.objectives.iter().any(|x| x.id == t.id),
-            Kind::Action => sources.actions.iter().any(|x| x.id == t.id),
-            Kind::Report => sources.reports.iter().any(|x| x.id == t.id),
-            Kind::Page => sources.pages.iter().any(|x| x.id == t.id),
-        };
-        let default_file = if t.kind == Kind::Index {
-            "content/_index.md".to_string()
-        } else {
-            format!("content/{}/{}.md", t.kind.folder(), t.id)
-        };
-        if !exists {
-            diags.push(
-                Diagnostic::error(
-                    &t.source.path,
-                    1,
-                    1,
-                    format!("translation without its default-language file `{default_file}`"),
-                )
-                .with_help("create the default-language file first, or rename this one"),
-            );
-            continue;
-        }
-        if t.kind == Kind::Action && draft_ids.contains(t.id.as_str()) {
-            continue;
-        }
-        let s = &t.source;
-        let title =
-            s.fm.title
-                .clone()
-                .or_else(|| default_title(plan, t.kind, &t.id));
-        let mut text = text_of(s, &t.lang, title.as_ref(), s.fm.summary.as_ref());
-        if t.kind == Kind::Action && text.summary.is_none() {
-            text.summary = plan
-                .actions
-                .iter()
-                .find(|a| a.id == t.id)
-                .and_then(|a| a.text.summary.clone());
-        }
-        plan.translations
-            .insert((t.kind, t.id.clone(), t.lang.clone()), text);
-    }
-}
-
-fn default_title(plan: &Plan, kind: Kind, id: &str) -> Option<String> {
-    match kind {
-        Kind::Index => plan.home.as_ref().map(|t| t.title.clone()),
-        Kind::Line => plan
-            .lines
-            .iter()
-            .find(|x| x.id == id)
-            .map(|x| x.text.title.clone()),
-        Kind::Objective => plan
-            .objectives
-            .iter()
-            .find(|x| x.id == id)
-            .map(|x| x.text.title.clone()),
-        Kind::Action => plan
-            .actions
-            .iter()
-            .find(|x| x.id == id)
-            .map(|x| x.text.title.clone()),
-        Kind::Report => plan
-            .reports
-            .iter()
-            .find(|x| x.year.to_string() == id)
-            .map(|x| x.text.title.clone()),
-        Kind::Page => plan
-            .pages
-            .iter()
-            .find(|x| x.slug == id)
-            .map(|x| x.text.title.clone()),
-    }
 }
 
 /// A reference to an id that does not exist, with the closest existing one.

@@ -157,7 +157,11 @@ pub fn link_action(
 
     let mut related = Vec::new();
     for (i, r) in fm.related.iter().enumerate() {
-        let (l, c) = s.positions.get(&format!("related[{i}]")).copied().unwrap_or_else(|| s.pos("related"));
+        let (l, c) = s
+            .positions
+            .get(&format!("related[{i}]"))
+            .copied()
+            .unwrap_or_else(|| s.pos("related"));
         if *r == s.id {
             diags.push(
                 Diagnostic::error(

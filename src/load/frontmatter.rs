@@ -2,6 +2,7 @@
 //! by key so that every bad key or value in a file is reported, each at its
 //! own `line:column`, in one run.
 
+use super::limits::too_complex;
 use crate::diagnostics::{unknown_key_help, Diagnostic};
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
@@ -129,7 +130,9 @@ fn item_errors<T: DeserializeOwned>(path: &str, entry: &Entry) -> Vec<Diagnostic
     let mut item_indent = None;
     for (i, line) in lines.iter().enumerate().skip(1) {
         let indent = line.len() - line.trim_start().len();
-        if (line.trim_start().starts_with("- ") || line.trim() == "-") && *item_indent.get_or_insert(indent) == indent {
+        if (line.trim_start().starts_with("- ") || line.trim() == "-")
+            && *item_indent.get_or_insert(indent) == indent
+        {
             starts.push(i);
         }
     }
@@ -143,74 +146,15 @@ fn item_errors<T: DeserializeOwned>(path: &str, entry: &Entry) -> Vec<Diagnostic
         if let Err(e) = serde_yaml::from_str::<T>(&text) {
             // Line 2 of the one-item text is the item's first line in the file.
             let mut d = yaml_error(path, &e, entry.line + start - 1, &entry.key);
-            d.message = d.message.replacen(&format!("{}[0]", entry.key), &format!("{}[{n}]", entry.key), 1);
+            d.message = d.message.replacen(
+                &format!("{}[0]", entry.key),
+                &format!("{}[{n}]", entry.key),
+                1,
+            );
             out.push(d);
         }
     }
     out
-}
-
-/// Largest front matter accepted, and deepest nesting: far beyond any real
-/// file, small enough that a hostile one cannot stall the YAML parser.
-const MAX_YAML_BYTES: usize = 1 << 20;
-const MAX_DEPTH: usize = 32;
-
-/// Refuse, before parsing, a block too big or too deeply nested to be real content.
-fn too_complex(yaml: &str, yaml_line: usize) -> Option<(usize, String)> {
-    if yaml.len() > MAX_YAML_BYTES {
-        return Some((
-            yaml_line,
-            format!(
-                "the front matter is {} KiB; at most {} KiB are accepted",
-                yaml.len() / 1024,
-                MAX_YAML_BYTES / 1024
-            ),
-        ));
-    }
-    for (i, l) in yaml.lines().enumerate() {
-        // Block nesting: deep indentation or chains of `- - - …` on one line.
-        let indent = l.len() - l.trim_start().len();
-        let mut rest = l.trim_start();
-        let mut dashes = 0;
-        while let Some(r) = rest.strip_prefix("- ").or_else(|| rest.strip_prefix("-\t")) {
-            dashes += 1;
-            rest = r.trim_start();
-        }
-        if indent > MAX_DEPTH * 8 || dashes > MAX_DEPTH {
-            return Some((
-                yaml_line + i,
-                format!("values are nested more than {MAX_DEPTH} levels deep"),
-            ));
-        }
-    }
-    let (mut depth, mut line) = (0usize, yaml_line);
-    let mut quote: Option<char> = None;
-    for c in yaml.chars() {
-        match (quote, c) {
-            (_, '\n') => {
-                line += 1;
-                if quote == Some('#') {
-                    quote = None;
-                }
-            }
-            (Some(q), c) if c == q && q != '#' => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '#') => quote = Some('#'),
-            (None, '[' | '{') => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Some((
-                        line,
-                        format!("values are nested more than {MAX_DEPTH} levels deep"),
-                    ));
-                }
-            }
-            (None, ']' | '}') => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
 }
 
 /// 1-based column where the value of a `key: value` line starts.

@@ -4,11 +4,15 @@
 
 pub mod frontmatter;
 pub mod kinds;
+pub mod limits;
+pub mod names;
 pub mod values;
 
 use crate::config::Config;
 use crate::diagnostics::{line_col, Diagnostic};
 use kinds::*;
+pub use names::is_valid_id;
+use names::{classify, is_ignored};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
@@ -239,11 +243,6 @@ fn walk(content: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<Fou
     found
 }
 
-/// `.hidden` and `_draft` names are ignored; `_index` is not.
-fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || (name.starts_with('_') && !name.starts_with("_index"))
-}
-
 fn rel_path(content: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(content).unwrap_or(path);
     let parts: Vec<_> = rel
@@ -251,66 +250,6 @@ fn rel_path(content: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().to_string())
         .collect();
     format!("content/{}", parts.join("/"))
-}
-
-/// File name → (id, translation language).
-fn classify(
-    name: &str,
-    kind: Kind,
-    config: &Config,
-) -> Result<(String, Option<String>), (String, String)> {
-    let Some(stem) = name.strip_suffix(".md") else {
-        return Err((
-            format!("`{name}` is not a Markdown file"),
-            "content files end in `.md`; put images and downloads under static/".into(),
-        ));
-    };
-    let (id, lang) = match stem.rsplit_once('.') {
-        Some((id, lang)) if looks_like_language(lang) => (id, Some(lang.to_string())),
-        _ => (stem, None),
-    };
-    if let Some(lang) = &lang {
-        if !config.is_language(lang) {
-            return Err((
-                format!("translation into `{lang}`, a language not declared in site.toml"),
-                format!("add `[languages.{lang}]` to site.toml, or rename the file"),
-            ));
-        }
-        if *lang == config.default_language {
-            return Err((
-                format!("`{lang}` is the default language: its text lives in `{id}.md`"),
-                format!("rename the file to `{id}.md`"),
-            ));
-        }
-    }
-    let id = if kind == Kind::Index { "_index" } else { id };
-    if kind != Kind::Index && !is_valid_id(id) {
-        return Err((
-            format!("`{id}` cannot be an id: ids are used in URLs"),
-            "use letters, digits, `.`, `-` and `_` only, e.g. `1.1.7` or `about-the-plan`".into(),
-        ));
-    }
-    if kind == Kind::Report && !(id.len() == 4 && id.bytes().all(|b| b.is_ascii_digit())) {
-        return Err((
-            format!("a report's file is named after its year, found `{id}`"),
-            "name it like `2017.md`".into(),
-        ));
-    }
-    Ok((id.to_string(), lang))
-}
-
-fn looks_like_language(s: &str) -> bool {
-    let primary = s.split('-').next().unwrap_or("");
-    (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase())
-}
-
-pub fn is_valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && !id.starts_with('.')
-        && !id.contains("..")
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_')
 }
 
 fn read_and_parse(f: &Found) -> (Option<Parsed>, Vec<Diagnostic>) {

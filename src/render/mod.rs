@@ -192,14 +192,24 @@ pub fn tera_diagnostic(e: &tera::Error, templates: &theme::Templates) -> Diagnos
 /// Checks made after parsing (unknown functions, components, templates) come
 /// as ready-made reports in one message: they are read back from its text.
 pub fn tera_diagnostics(e: &tera::Error, templates: &theme::Templates) -> Vec<Diagnostic> {
-    let path_of = |name: &str| templates.sources.get(name).map_or_else(|| name.to_string(), |(p, _)| p.clone());
+    let path_of = |name: &str| {
+        templates
+            .sources
+            .get(name)
+            .map_or_else(|| name.to_string(), |(p, _)| p.clone())
+    };
     let mut source = e.source_chain_text();
     if !source.is_empty() {
         source.insert_str(0, ": ");
     }
     if let tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) = e.kind() {
         let message = format!("{}{source}", r.message());
-        return vec![Diagnostic::error(path_of(r.filename()), r.span().start_line, r.span().start_col + 1, message)];
+        return vec![Diagnostic::error(
+            path_of(r.filename()),
+            r.span().start_line,
+            r.span().start_col + 1,
+            message,
+        )];
     }
     let text = e.to_string();
     let mut out = Vec::new();
@@ -210,14 +220,23 @@ pub fn tera_diagnostics(e: &tera::Error, templates: &theme::Templates) -> Vec<Di
         } else if let (Some(m), Some(loc)) = (&message, line.trim_start().strip_prefix("--> ")) {
             let mut parts = loc.rsplitn(3, ':');
             let (col, row, name) = (parts.next(), parts.next(), parts.next());
-            if let (Some(c), Some(r), Some(n)) = (col.and_then(|c| c.parse().ok()), row.and_then(|r| r.parse().ok()), name) {
+            if let (Some(c), Some(r), Some(n)) = (
+                col.and_then(|c| c.parse().ok()),
+                row.and_then(|r| r.parse().ok()),
+                name,
+            ) {
                 out.push(Diagnostic::error(path_of(n), r, c, m.clone()));
                 message = None;
             }
         }
     }
     if out.is_empty() {
-        out.push(Diagnostic::error("templates", 0, 0, format!("{text}{source}")));
+        out.push(Diagnostic::error(
+            "templates",
+            0,
+            0,
+            format!("{text}{source}"),
+        ));
     }
     out
 }
