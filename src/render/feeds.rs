@@ -16,12 +16,19 @@ pub fn xml_escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Control characters are not allowed in XML 1.0.
+            // Control characters and the two non-characters are not allowed in XML 1.0.
             c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
+            '\u{FFFE}' | '\u{FFFF}' => {}
             c => out.push(c),
         }
     }
     out
+}
+
+fn lang_attr(lang: &Option<String>) -> String {
+    lang.as_ref().map_or(String::new(), |l| {
+        format!(" xml:lang=\"{}\"", xml_escape(l))
+    })
 }
 
 struct Entry {
@@ -30,6 +37,10 @@ struct Entry {
     title: String,
     link: String,
     summary: String,
+    /// Languages of title and summary when they differ from the feed's
+    /// (untranslated titles, update notes that exist only in the default language).
+    title_lang: Option<String>,
+    summary_lang: Option<String>,
 }
 
 /// `/feed.xml` of one language. Interface words come from the theme's strings.
@@ -50,6 +61,8 @@ pub fn atom(doc: &Document, config: &Config, prefix: &str, strings: &serde_json:
             .unwrap_or(st)
             .to_string()
     };
+    let feed_lang = doc.site.language;
+    let other = |lang: &str| (lang != feed_lang).then(|| lang.to_string());
     let mut entries = Vec::new();
     for a in &doc.actions {
         for (n, u) in a.updates.iter().enumerate() {
@@ -65,13 +78,17 @@ pub fn atom(doc: &Document, config: &Config, prefix: &str, strings: &serde_json:
             } else {
                 format!(" ({})", what.join(", "))
             };
+            // Numbered within its date, so recording an older update later
+            // never changes the ids of the others (ids are permanent, RFC 4287 §4.2.6).
+            let k = a.updates[..n].iter().filter(|v| v.date == u.date).count() + 1;
             entries.push(Entry {
-                // The n-th update of an action on a date keeps its id as long as it is not reordered.
-                id: format!("{}#update-{}-{}", a.url, u.date, n + 1),
+                id: format!("{}#update-{}-{}", a.url, u.date, k),
                 date: u.date.to_string(),
                 title: format!("{} {}{suffix}", a.id, a.title),
                 link: a.url.clone(),
                 summary: u.note.clone(),
+                title_lang: other(a.text_lang),
+                summary_lang: other(&config.default_language),
             });
         }
     }
@@ -92,6 +109,12 @@ pub fn atom(doc: &Document, config: &Config, prefix: &str, strings: &serde_json:
             title,
             link: r.url.clone(),
             summary: s("report_summary", "Annual execution report"),
+            title_lang: if r.title.is_empty() {
+                None
+            } else {
+                other(r.text_lang)
+            },
+            summary_lang: None,
         });
     }
     // Newest first; same day by id so the order never depends on the walk.
@@ -135,14 +158,19 @@ pub fn atom(doc: &Document, config: &Config, prefix: &str, strings: &serde_json:
     for e in &entries {
         xml.push_str("  <entry>\n");
         xml.push_str(&format!("    <id>{}</id>\n", xml_escape(&e.id)));
-        xml.push_str(&format!("    <title>{}</title>\n", xml_escape(&e.title)));
+        xml.push_str(&format!(
+            "    <title{}>{}</title>\n",
+            lang_attr(&e.title_lang),
+            xml_escape(&e.title)
+        ));
         xml.push_str(&format!(
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
             xml_escape(&e.link)
         ));
         xml.push_str(&format!("    <updated>{}T00:00:00Z</updated>\n", e.date));
         xml.push_str(&format!(
-            "    <summary>{}</summary>\n",
+            "    <summary{}>{}</summary>\n",
+            lang_attr(&e.summary_lang),
             xml_escape(&e.summary)
         ));
         xml.push_str("  </entry>\n");
