@@ -19,8 +19,10 @@ pub const MANIFEST: &str = "data/manifest.json";
 pub fn add_manifest(outputs: &mut Vec<Output>) {
     outputs.retain(|o| o.path != MANIFEST);
     let files: BTreeMap<&str, String> = outputs
-        .iter()
+        .par_iter()
         .map(|o| (o.path.as_str(), hex(&Sha256::digest(&o.bytes))))
+        .collect::<Vec<_>>()
+        .into_iter()
         .collect();
     let doc = serde_json::json!({ "algorithm": "sha256", "files": files });
     let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
@@ -117,6 +119,10 @@ pub fn write_atomically(out: &Path, outputs: &[Output]) -> io::Result<()> {
             b"This folder is written by retiment; it is replaced whole on every build.\n",
         )?;
         if out.exists() {
+            if exchange(&tmp, &out).is_ok() {
+                // `tmp` now holds the previous site: move it aside to be removed.
+                return fs::rename(&tmp, &old);
+            }
             fs::rename(&out, &old)?;
         }
         fs::rename(&tmp, &out)
@@ -134,6 +140,30 @@ pub fn write_atomically(out: &Path, outputs: &[Output]) -> io::Result<()> {
             Err(e)
         }
     }
+}
+
+/// Swap two folders in one step (Linux `renameat2(RENAME_EXCHANGE)`), so
+/// that even a build killed at the worst moment leaves a whole site at the
+/// output path. Elsewhere, or on file systems without it, an error: the
+/// caller falls back to two renames.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes()).map_err(io::Error::other)?;
+    let cb = CString::new(b.as_os_str().as_bytes()).map_err(io::Error::other)?;
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+    let rc = unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::other("atomic exchange is not available"))
 }
 
 /// Remove the temporary folders a killed build may have left beside the output.
