@@ -8,6 +8,7 @@ use crate::data::{page_path, url};
 use crate::load::Kind;
 use crate::model::{Plan, Text};
 use pulldown_cmark::{Event, Parser, TagEnd};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// Bodies are cut to this many characters: enough to find a page by its words.
@@ -18,6 +19,8 @@ struct Doc<'a> {
     kind: &'static str,
     id: &'a str,
     title: &'a str,
+    /// The language title, summary and text are in (the default one when untranslated).
+    text_lang: &'a str,
     url: String,
     summary: &'a str,
     text: String,
@@ -82,13 +85,14 @@ pub fn index(plan: &Plan, config: &Config, lang: &str) -> Output {
             .map(|p| (Kind::Page, "page", p.slug.clone(), &p.text)),
     );
     let out: Vec<Doc> = docs
-        .iter()
+        .par_iter()
         .map(|(k, kind, id, default)| {
             let t = plan.text(*k, id, lang, default);
             Doc {
                 kind,
                 id,
                 title: &t.title,
+                text_lang: &t.lang,
                 url: url(config, lang, &page_path(*k, id)),
                 summary: t.summary.as_deref().unwrap_or(""),
                 text: plain_text(&t.body),
