@@ -82,6 +82,19 @@ pub fn render(body: &str, cx: &Context, diags: &mut Vec<Diagnostic>) -> String {
                 dest_url,
                 title,
                 id,
+            }) if !cx.raw_html && !is_safe_url(&dest_url) => {
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: "".into(),
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
             }) if dest_url.starts_with("@/") => {
                 let url = resolve_internal(&dest_url, cx).unwrap_or_else(|| {
                     let (line, column) = line_col(body, range.start);
