@@ -6,10 +6,11 @@
 use crate::render::Output;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// File that marks a folder as written by retiment, so it may be replaced.
 pub const MARKER: &str = ".retiment-output";
@@ -17,10 +18,18 @@ pub const MANIFEST: &str = "data/manifest.json";
 
 /// Add `data/manifest.json`: the SHA-256 of every other output file.
 pub fn add_manifest(outputs: &mut Vec<Output>) {
+    add_manifest_with(outputs, None)
+}
+
+/// `add_manifest`, taking the hashes of files already written from `spill`.
+pub fn add_manifest_with(outputs: &mut Vec<Output>, spill: Option<&Spill>) {
     outputs.retain(|o| o.path != MANIFEST);
     let files: BTreeMap<&str, String> = outputs
         .par_iter()
-        .map(|o| (o.path.as_str(), hex(&Sha256::digest(&o.bytes))))
+        .map(|o| {
+            let hash = spill.and_then(|s| s.hash_of(&o.path));
+            (o.path.as_str(), hash.unwrap_or_else(|| hex(&Sha256::digest(&o.bytes))))
+        })
         .collect::<Vec<_>>()
         .into_iter()
         .collect();
@@ -42,6 +51,12 @@ fn hex(bytes: &[u8]) -> String {
 pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
     let root = fs::canonicalize(root).map_err(|e| format!("cannot read the site folder: {e}"))?;
     let out_abs = absolute(out)?;
+    if out_abs.exists() && !out_abs.is_dir() {
+        return Err(format!(
+            "the output folder `{}` is a file: choose a folder such as `public`",
+            out.display()
+        ));
+    }
     if root.starts_with(&out_abs) {
         return Err(format!("the output folder `{}` is the site folder or contains it: choose a folder such as `public`", out.display()));
     }
@@ -67,8 +82,11 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// `out` as an absolute path with symlinks of its existing ancestors resolved.
+/// `out` as an absolute path, resolved one component at a time: symlinks of
+/// existing parts are followed and `..` climbs from what a part really is,
+/// so `missing/../content` cannot slip past the checks.
 fn absolute(out: &Path) -> Result<PathBuf, String> {
+    use std::path::Component;
     let abs = if out.is_absolute() {
         out.to_path_buf()
     } else {
@@ -76,70 +94,144 @@ fn absolute(out: &Path) -> Result<PathBuf, String> {
             .map_err(|e| e.to_string())?
             .join(out)
     };
-    let mut existing = abs.clone();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.file_name(), existing.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name.to_os_string());
-                existing = parent.to_path_buf();
+    let mut resolved = PathBuf::new();
+    for part in abs.components() {
+        match part {
+            Component::Prefix(_) | Component::RootDir => resolved.push(part.as_os_str()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                resolved.pop();
             }
-            _ => break,
+            Component::Normal(name) => {
+                resolved.push(name);
+                if let Ok(real) = fs::canonicalize(&resolved) {
+                    resolved = real;
+                }
+            }
         }
-    }
-    let mut resolved = fs::canonicalize(&existing).unwrap_or(existing);
-    for part in rest.iter().rev() {
-        resolved.push(part);
     }
     Ok(resolved)
 }
 
 /// Write every output into a new sibling folder, then swap it in for `out`.
 pub fn write_atomically(out: &Path, outputs: &[Output]) -> io::Result<()> {
-    let out = absolute(out).map_err(io::Error::other)?;
-    let parent = out
-        .parent()
-        .ok_or_else(|| io::Error::other("the output folder has no parent"))?
-        .to_path_buf();
-    let name = out
-        .file_name()
-        .ok_or_else(|| io::Error::other("the output folder has no name"))?
-        .to_string_lossy()
-        .to_string();
-    fs::create_dir_all(&parent)?;
-    clean_leftovers(&parent, &name);
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    let _ = fs::remove_dir_all(&tmp);
-    fs::create_dir_all(&tmp)?;
-    let result = write_all(&tmp, outputs).and_then(|_| {
-        fs::write(
-            tmp.join(MARKER),
-            b"This folder is written by retiment; it is replaced whole on every build.\n",
-        )?;
-        if out.exists() {
-            if exchange(&tmp, &out).is_ok() {
-                // `tmp` now holds the previous site: move it aside to be removed.
-                return fs::rename(&tmp, &old);
-            }
-            fs::rename(&out, &old)?;
+    Spill::create(out)?.finish(outputs)
+}
+
+/// A build being written: a fresh folder beside the output folder, where
+/// pages go as soon as they are rendered ([`Spill::put`]), so that a build's
+/// memory does not grow with the site, and which [`Spill::finish`] swaps in
+/// for the output folder once everything was written. Until then the
+/// previous site is untouched; [`Spill::abandon`] removes the folder.
+pub struct Spill {
+    out: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    /// SHA-256 of every file already written, by path, for the manifest.
+    written: Mutex<HashMap<String, String>>,
+    /// The first write that failed: `finish` reports it.
+    failed: Mutex<Option<io::Error>>,
+}
+
+impl Spill {
+    /// Make the temporary folder beside `out` (removing any a killed build left).
+    pub fn create(out: &Path) -> io::Result<Spill> {
+        let out = absolute(out).map_err(io::Error::other)?;
+        let parent = out
+            .parent()
+            .ok_or_else(|| io::Error::other("the output folder has no parent"))?
+            .to_path_buf();
+        let name = out
+            .file_name()
+            .ok_or_else(|| io::Error::other("the output folder has no name"))?
+            .to_string_lossy()
+            .to_string();
+        fs::create_dir_all(&parent)?;
+        clean_leftovers(&parent, &name);
+        let pid = std::process::id();
+        let tmp = parent.join(format!(".{name}.tmp-{pid}"));
+        let old = parent.join(format!(".{name}.old-{pid}"));
+        let _ = fs::remove_dir_all(&tmp);
+        fs::create_dir_all(&tmp)?;
+        Ok(Spill { out, tmp, old, written: Mutex::default(), failed: Mutex::default() })
+    }
+
+    /// Write one output now and give it back without its bytes (its path stays,
+    /// for listings). An output that cannot be written keeps its bytes, and
+    /// `finish` reports the error.
+    pub fn put(&self, o: Output) -> Output {
+        if !is_safe_relative(&o.path) {
+            return o; // refused by `finish`, with the others
         }
-        fs::rename(&tmp, &out)
-    });
-    match result {
-        Ok(()) => {
-            let _ = fs::remove_dir_all(&old);
-            Ok(())
-        }
-        Err(e) => {
-            let _ = fs::remove_dir_all(&tmp);
-            if old.exists() && !out.exists() {
-                let _ = fs::rename(&old, &out);
+        let full = self.tmp.join(&o.path);
+        let result = full.parent().map_or(Ok(()), fs::create_dir_all).and_then(|_| fs::write(&full, &o.bytes));
+        match result {
+            Ok(()) => {
+                let hash = hex(&Sha256::digest(&o.bytes));
+                lock(&self.written).insert(o.path.clone(), hash);
+                Output { path: o.path, bytes: Vec::new() }
             }
-            Err(e)
+            Err(e) => {
+                lock(&self.failed).get_or_insert(e);
+                o
+            }
         }
     }
+
+    /// The SHA-256 of an output already written by `put`.
+    pub fn hash_of(&self, path: &str) -> Option<String> {
+        lock(&self.written).get(path).cloned()
+    }
+
+    /// Write the outputs not written yet, then swap the folder in for the output folder.
+    pub fn finish(self, outputs: &[Output]) -> io::Result<()> {
+        let (out, tmp, old) = (&self.out, &self.tmp, &self.old);
+        let failed = lock(&self.failed).take();
+        let result = match failed {
+            Some(e) => Err(e),
+            None => {
+                let written = lock(&self.written);
+                let rest: Vec<&Output> = outputs.iter().filter(|o| !written.contains_key(&o.path)).collect();
+                write_all(tmp, &rest)
+            }
+        };
+        let result = result.and_then(|_| {
+            fs::write(
+                tmp.join(MARKER),
+                b"This folder is written by retiment; it is replaced whole on every build.\n",
+            )?;
+            if out.exists() {
+                if exchange(tmp, out).is_ok() {
+                    // `tmp` now holds the previous site: move it aside to be removed.
+                    return fs::rename(tmp, old);
+                }
+                fs::rename(out, old)?;
+            }
+            fs::rename(tmp, out)
+        });
+        match result {
+            Ok(()) => {
+                let _ = fs::remove_dir_all(old);
+                Ok(())
+            }
+            Err(e) => {
+                let _ = fs::remove_dir_all(tmp);
+                if old.exists() && !out.exists() {
+                    let _ = fs::rename(old, out);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Remove the temporary folder: the build failed, the output folder stays as it was.
+    pub fn abandon(self) {
+        let _ = fs::remove_dir_all(&self.tmp);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Swap two folders in one step (Linux `renameat2(RENAME_EXCHANGE)`), so
@@ -179,7 +271,7 @@ fn clean_leftovers(parent: &Path, name: &str) {
     }
 }
 
-fn write_all(dir: &Path, outputs: &[Output]) -> io::Result<()> {
+fn write_all(dir: &Path, outputs: &[&Output]) -> io::Result<()> {
     for o in outputs {
         if !is_safe_relative(&o.path) {
             return Err(io::Error::other(format!(

@@ -71,6 +71,20 @@ pub fn render(
     history: Option<&crate::history::History>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Output> {
+    render_to(root, config, plan, figures, history, None, diags)
+}
+
+/// `render`, writing pages and data files into `spill` as soon as they are
+/// made: the outputs that come back have those files' paths without their bytes.
+pub fn render_to(
+    root: &Path,
+    config: &Config,
+    plan: &Plan,
+    figures: &Figures,
+    history: Option<&crate::history::History>,
+    spill: Option<&crate::output::Spill>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Output> {
     let templates = theme::templates(root, config, diags);
     let strings = theme::strings(root, config, diags);
     let statics = theme::static_files(root, config, diags);
@@ -113,9 +127,14 @@ pub fn render(
             figures,
             facets: &facets,
             history,
+            spill,
         };
         let (lang_outputs, lang_diags) = pages::render_language(&input, &lang, t);
-        outputs.push(search::index(plan, config, &lang));
+        let index = search::index(plan, config, &lang);
+        outputs.push(match spill {
+            Some(s) => s.put(index),
+            None => index,
+        });
         if lang == config.default_language {
             let prefix_len = config.lang_prefix(&lang).len();
             sitemap_paths = lang_outputs
@@ -155,8 +174,15 @@ pub fn render(
                 }),
         })
         .collect();
+    // A static file may override a theme's static file, never a generated one:
+    // pages and data must be what the build computed.
+    let generated: std::collections::HashSet<String> = outputs.iter().map(|o| o.path.clone()).collect();
     for r in read {
         match r {
+            Ok(o) if generated.contains(&o.path) || o.path == crate::output::MANIFEST => diags.push(
+                Diagnostic::error(format!("static/{}", o.path), 0, 0, format!("`{}` would replace a file the build generates", o.path))
+                    .with_help("rename or move the static file; pages and data files are written by retiment"),
+            ),
             Ok(o) => outputs.push(o),
             Err(d) => diags.push(d),
         }
