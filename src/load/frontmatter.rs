@@ -200,6 +200,11 @@ pub fn parse<T: DeserializeOwned + Default>(
             Diagnostic::error(path, line, 1, msg)
                 .with_help("front matter holds short fields and lists; put long text in the body"),
         );
+        // Nothing was read: count every key as written, so that no "missing"
+        // error repeats the one above.
+        for key in known {
+            positions.insert(key.to_string(), (line, 1));
+        }
         return (T::default(), positions);
     }
     let entries = match entries(yaml, yaml_line) {

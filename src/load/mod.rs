@@ -252,8 +252,24 @@ fn rel_path(content: &Path, path: &Path) -> String {
     format!("content/{}", parts.join("/"))
 }
 
+/// Largest content file read: a plan's page is a few kilobytes; a file this
+/// big is a mistake, and reading it would only exhaust memory.
+const MAX_FILE_BYTES: u64 = 8 << 20;
+
 fn read_and_parse(f: &Found) -> (Option<Parsed>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    if let Ok(meta) = std::fs::metadata(&f.path) {
+        if meta.len() > MAX_FILE_BYTES {
+            let d = Diagnostic::error(
+                &f.rel,
+                0,
+                0,
+                format!("the file is {} MiB; content files may be at most {} MiB", meta.len() >> 20, MAX_FILE_BYTES >> 20),
+            )
+            .with_help("put large documents under static/ and link to them");
+            return (None, vec![d]);
+        }
+    }
     let bytes = match std::fs::read(&f.path) {
         Ok(b) => b,
         Err(e) => {
@@ -349,7 +365,8 @@ fn build<F: DeserializeOwned + Default>(
         path: f.rel.clone(),
         fm,
         positions,
-        body: split.body.to_string(),
+        // NUL is not allowed in HTML; a body never needs one.
+        body: split.body.replace('\0', ""),
         body_line: split.body_line,
     }
 }

@@ -12,7 +12,7 @@ use crate::markdown;
 use crate::model::{Plan, Text};
 use rayon::prelude::*;
 use serde_json::json;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use tera::{Context, Value};
 
 /// Templates every theme must provide.
@@ -39,6 +39,8 @@ pub struct SiteInput<'a> {
     pub figures: &'a Figures,
     pub facets: &'a [super::facets::Facet],
     pub history: Option<&'a crate::history::History>,
+    /// Where a build writes pages as they are rendered; none for `check` and `serve`.
+    pub spill: Option<&'a crate::output::Spill>,
 }
 
 /// Templates rendered only when the theme provides them.
@@ -69,7 +71,13 @@ pub fn render_language(
         figures,
         facets,
         history,
+        spill,
     } = *site;
+    // Written at once, kept in memory only as paths (see `output::Spill`).
+    let keep = |o: Output| match spill {
+        Some(s) => s.put(o),
+        None => o,
+    };
     let doc = data::document(plan, figures, config, lang);
     let prefix = config.lang_prefix(lang);
     let mut outputs = vec![Output {
@@ -105,12 +113,10 @@ pub fn render_language(
         pick("actions", "id"),
         pick("reports", "year"),
     );
-    let find = |list: &[(String, Value)], id: &str| {
-        list.iter()
-            .find(|(k, _)| k == id)
-            .map(|(_, v)| v.clone())
-            .unwrap_or(Value::none())
-    };
+    // By id, so that each of 100,000 action pages finds its line and objective without a scan.
+    let by_key = |list: &[(String, Value)]| -> HashMap<String, Value> { list.iter().cloned().collect() };
+    let (line_at, objective_at) = (by_key(&lines), by_key(&objectives));
+    let find = |map: &HashMap<String, Value>, id: &str| map.get(id).cloned().unwrap_or(Value::none());
     let index = json_index(&lines, &objectives, &actions, &reports, &by_id);
 
     let mut jobs: Vec<Job> = Vec::new();
@@ -138,7 +144,7 @@ pub fn render_language(
     });
     for l in &plan.lines {
         let t = plan.text(Kind::Line, &l.id, lang, &l.text);
-        let extra = vec![("line", find(&lines, &l.id))];
+        let extra = vec![("line", find(&line_at, &l.id))];
         jobs.push(Job {
             template: "line.html",
             kind: "line",
@@ -151,8 +157,8 @@ pub fn render_language(
     for o in &plan.objectives {
         let t = plan.text(Kind::Objective, &o.id, lang, &o.text);
         let extra = vec![
-            ("objective", find(&objectives, &o.id)),
-            ("line", find(&lines, &o.line)),
+            ("objective", find(&objective_at, &o.id)),
+            ("line", find(&line_at, &o.line)),
         ];
         jobs.push(Job {
             template: "objective.html",
@@ -175,8 +181,8 @@ pub fn render_language(
                 history_value(config, plan, history, Kind::Action, &a.id, &a.text.path),
             ),
             ("action", actions[i].1.clone()),
-            ("objective", find(&objectives, &a.objective)),
-            ("line", find(&lines, &a.line)),
+            ("objective", find(&objective_at, &a.objective)),
+            ("line", find(&line_at, &a.line)),
             ("prev", prev),
             ("next", next),
         ];
@@ -328,6 +334,7 @@ pub fn render_language(
         .collect();
     base.insert("facet_urls", &facet_urls);
     base.insert("downloads", &downloads(config, lang, &outputs));
+    let mut outputs: Vec<Output> = outputs.into_iter().map(keep).collect();
     let resolve = |path: &str| {
         plan.resolve_content_path(path)
             .map(|(kind, id)| data::url(config, lang, &page_path(kind, &id)))
@@ -361,10 +368,10 @@ pub fn render_language(
                         format!("{prefix}{}index.html", job.path)
                     };
                     (
-                        Some(Output {
+                        Some(keep(Output {
                             path: out_path,
                             bytes: minify(html.as_bytes()),
-                        }),
+                        })),
                         diags,
                     )
                 }
@@ -425,10 +432,11 @@ fn history_value(
         return Value::none();
     };
     let mut paths: Vec<&str> = vec![path];
+    // Translations are keyed (kind, id, lang): a range, not a scan of all of them.
     paths.extend(
         plan.translations
-            .iter()
-            .filter(|((k, i, _), _)| *k == kind && i == id)
+            .range((kind, id.to_string(), String::new())..)
+            .take_while(|((k, i, _), _)| *k == kind && i == id)
             .map(|(_, t)| t.path.as_str()),
     );
     let source = config.accountability.source_url.as_deref();
@@ -530,11 +538,56 @@ fn page_value(config: &Config, lang: &str, job: &Job, content: &str) -> serde_js
     })
 }
 
+const MAX_MINIFY_DEPTH: usize = 256;
+
+/// Element nesting of a page: open tags minus closed ones, not counting
+/// void elements (`<br>`, `<meta>`…) and self-closing ones (`<rect/>`).
+fn nesting_depth(html: &[u8]) -> usize {
+    const VOID: &[&[u8]] = &[
+        b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source", b"track", b"wbr",
+    ];
+    let (mut depth, mut max, mut i) = (0usize, 0usize, 0usize);
+    while let Some(off) = html[i..].iter().position(|&b| b == b'<') {
+        i += off + 1;
+        let Some(&next) = html.get(i) else { break };
+        let end = html[i..].iter().position(|&b| b == b'>').map_or(html.len(), |e| i + e);
+        if next == b'/' {
+            depth = depth.saturating_sub(1);
+        } else if next.is_ascii_alphabetic() {
+            let name_len = html[i..end].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+            let name = html[i..i + name_len].to_ascii_lowercase();
+            let self_closing = end > i && html[end - 1] == b'/';
+            if !self_closing && !VOID.contains(&name.as_slice()) {
+                depth += 1;
+                max = max.max(depth);
+            }
+        }
+        i = end;
+    }
+    max
+}
+
 /// Minify a page without changing what it shows.
 fn minify(html: &[u8]) -> Vec<u8> {
+    // The minifier parses recursively: a page nested thousands of elements
+    // deep (hostile raw HTML or Markdown) is published as rendered instead.
+    if nesting_depth(html) > MAX_MINIFY_DEPTH {
+        return html.to_vec();
+    }
     let mut cfg = minify_html::Cfg::new();
     cfg.keep_html_and_head_opening_tags = true;
     cfg.keep_closing_tags = true;
     cfg.minify_css = true;
     minify_html::minify(html, &cfg)
+}
+
+#[cfg(test)]
+mod nesting_tests {
+    use super::nesting_depth;
+
+    #[test]
+    fn counts_real_nesting_only() {
+        assert_eq!(nesting_depth(b"<p>a<br>b<img src=x><svg><rect/></svg></p>"), 2);
+        assert_eq!(nesting_depth("<div>".repeat(300).as_bytes()), 300);
+    }
 }
