@@ -323,9 +323,9 @@ HUGO_SINGLE = """{{ define "main" }}
 {{- end }}
 </section>
 <section class="section"><h2>Actualitzacions</h2><ol class="timeline">
-{{- range sort .Params.updates "date" "desc" }}
+{{- with .Params.updates }}{{ range sort . "date" "desc" }}
 <li><time datetime="{{ .date }}">{{ .date | time.Format "2 January 2006" }}</time> {{ with .status }}<span class="badge status-{{ . }}">{{ . }}</span>{{ end }} {{ with .progress }}{{ . }}%{{ end }}<p>{{ .note }}</p></li>
-{{- end }}
+{{- end }}{{ end }}
 </ol></section>
 <section class="section"><h2>Relacionades</h2><ul>
 {{- range .Params.related }}{{ with site.GetPage (printf "/actions/%s" .) }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}{{ end }}

@@ -51,6 +51,11 @@ pub struct Compiled {
 /// Load, validate, derive and render without writing anything. Errors come
 /// back all together, sorted by file and position.
 pub fn compile(opts: &Options) -> Result<Compiled, Vec<Diagnostic>> {
+    let config = read_config(opts)?;
+    compile_with(opts, config, None)
+}
+
+fn read_config(opts: &Options) -> Result<config::Config, Vec<Diagnostic>> {
     let root = &opts.root;
     let config_path = root.join(config::CONFIG_FILE);
     let text = std::fs::read_to_string(&config_path).map_err(|e| {
@@ -62,8 +67,12 @@ pub fn compile(opts: &Options) -> Result<Compiled, Vec<Diagnostic>> {
         )
         .with_help("run retiment in a site folder (one with site.toml), or pass --root DIR")]
     })?;
-    let config = config::parse(&text, opts.base_url.as_deref())?;
+    config::parse(&text, opts.base_url.as_deref())
+}
 
+/// `compile`, writing pages into `spill` as they are rendered (see `build`).
+fn compile_with(opts: &Options, config: config::Config, spill: Option<&output::Spill>) -> Result<Compiled, Vec<Diagnostic>> {
+    let root = &opts.root;
     let mut diags = Vec::new();
     let sources = load::load(root, &config, &mut diags);
     let plan = model::link(sources, &config, opts.drafts, &mut diags);
@@ -85,14 +94,14 @@ pub fn compile(opts: &Options) -> Result<Compiled, Vec<Diagnostic>> {
         render::check_theme(root, &config, &plan, &mut diags);
         Vec::new()
     } else {
-        render::render(root, &config, &plan, &figures, history.as_ref(), &mut diags)
+        render::render_to(root, &config, &plan, &figures, history.as_ref(), spill, &mut diags)
     };
     let mut all = Diagnostics::new();
     all.extend(diags);
     if all.has_errors() {
         return Err(all.into_sorted());
     }
-    output::add_manifest(&mut outputs);
+    output::add_manifest_with(&mut outputs, spill);
     Ok(Compiled {
         config,
         plan,
@@ -111,13 +120,27 @@ pub enum BuildError {
     Output(String),
 }
 
-/// Compile, then write the output folder atomically.
+/// Compile, then write the output folder atomically. Pages are written as
+/// they are rendered, into a new folder beside the output folder (so a
+/// build's memory does not grow with the site), which replaces the output
+/// folder only when everything was written; on any error it is removed.
+/// Content problems are reported before output-folder problems.
 pub fn build(opts: &Options) -> Result<(Compiled, PathBuf), BuildError> {
-    let compiled = compile(opts).map_err(BuildError::Content)?;
-    let out = output_dir(opts, &compiled.config);
-    output::check_output_dir(&opts.root, &out).map_err(BuildError::Output)?;
-    output::write_atomically(&out, &compiled.outputs)
-        .map_err(|e| BuildError::Output(format!("cannot write {}: {e}", out.display())))?;
+    let config = read_config(opts).map_err(BuildError::Content)?;
+    let out = output_dir(opts, &config);
+    let cannot_write = |e: std::io::Error| format!("cannot write {}: {e}", out.display());
+    let spill = output::check_output_dir(&opts.root, &out).and_then(|()| output::Spill::create(&out).map_err(cannot_write));
+    let compiled = match compile_with(opts, config, spill.as_ref().ok()) {
+        Ok(c) => c,
+        Err(diags) => {
+            if let Ok(s) = spill {
+                s.abandon();
+            }
+            return Err(BuildError::Content(diags));
+        }
+    };
+    let spill = spill.map_err(BuildError::Output)?;
+    spill.finish(&compiled.outputs).map_err(|e| BuildError::Output(cannot_write(e)))?;
     Ok((compiled, out))
 }
 

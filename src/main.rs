@@ -160,6 +160,19 @@ fn options(site: SiteArgs, output: Option<PathBuf>) -> Options {
     }
 }
 
+/// A progress bar on a terminal for long builds; none when output is piped or in CI.
+fn progress_bar() -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    let style = indicatif::ProgressStyle::with_template("{spinner} rendering {pos}/{len} pages {wide_bar} {eta}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
+}
+
 /// Print problems; a closed pipe (e.g. `| head`) is not an error worth a panic.
 fn print(diags: &[Diagnostic], format: Format, root: &Path) {
     match format {
@@ -224,7 +237,15 @@ fn main() -> ExitCode {
 
 fn build(opts: Options) -> ExitCode {
     let started = Instant::now();
-    match retiment::build(&opts) {
+    let bar = progress_bar();
+    if let Some(b) = &bar {
+        retiment::render::show_progress(b.clone());
+    }
+    let result = retiment::build(&opts);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    match result {
         Ok((compiled, out)) => {
             print(&compiled.warnings, Format::Human, &opts.root);
             let pages = compiled

@@ -144,6 +144,16 @@ impl Plan {
             .unwrap_or(default)
     }
 
+    /// The action with this id: a binary search, since actions are in natural id order.
+    pub fn action(&self, id: &str) -> Option<&Action> {
+        find_sorted(&self.actions, id, |a| &a.id)
+    }
+
+    /// The objective with this id: a binary search, since objectives are in natural id order.
+    pub fn objective(&self, id: &str) -> Option<&Objective> {
+        find_sorted(&self.objectives, id, |o| &o.id)
+    }
+
     /// Whether a content path (`actions/1.1.7.md`, as written after `@/`) names a built page.
     pub fn resolve_content_path(&self, path: &str) -> Option<(Kind, String)> {
         let path = path.strip_suffix(".md")?;
@@ -153,8 +163,8 @@ impl Plan {
         let (folder, id) = path.split_once('/')?;
         let found = match folder {
             "lines" => self.lines.iter().any(|x| x.id == id),
-            "objectives" => self.objectives.iter().any(|x| x.id == id),
-            "actions" => self.actions.iter().any(|x| x.id == id),
+            "objectives" => self.objective(id).is_some(),
+            "actions" => self.action(id).is_some(),
             "reports" => self.reports.iter().any(|x| x.year.to_string() == id),
             "pages" => self.pages.iter().any(|x| x.slug == id),
             _ => false,
@@ -167,6 +177,16 @@ impl Plan {
             _ => Kind::Page,
         };
         found.then(|| (kind, id.to_string()))
+    }
+}
+
+/// The item of `items` (in natural order of `key`) whose key is `id`. Per-page
+/// lookups of links must not scan every action: a 100,000-action site has
+/// millions of them. Falls back to a scan should the list ever be unsorted.
+fn find_sorted<'a, T>(items: &'a [T], id: &str, key: impl Fn(&T) -> &String) -> Option<&'a T> {
+    match items.binary_search_by(|x| crate::natural::natural_cmp(key(x), id)) {
+        Ok(i) => Some(&items[i]),
+        Err(_) => items.iter().find(|x| key(x) == id),
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::load::{Kind, Sources};
 use crate::model::{text_of, Plan};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 pub fn link_translations(
     sources: &Sources,
@@ -12,14 +12,17 @@ pub fn link_translations(
     draft_ids: &BTreeSet<&str>,
     diags: &mut Vec<Diagnostic>,
 ) {
+    // Every file's (kind, id), so that each translation finds its file without a scan.
+    let mut files: HashSet<(Kind, &str)> = HashSet::new();
+    files.extend(sources.lines.iter().map(|x| (Kind::Line, x.id.as_str())));
+    files.extend(sources.objectives.iter().map(|x| (Kind::Objective, x.id.as_str())));
+    files.extend(sources.actions.iter().map(|x| (Kind::Action, x.id.as_str())));
+    files.extend(sources.reports.iter().map(|x| (Kind::Report, x.id.as_str())));
+    files.extend(sources.pages.iter().map(|x| (Kind::Page, x.id.as_str())));
     for t in &sources.translations {
         let exists = match t.kind {
             Kind::Index => sources.index.is_some(),
-            Kind::Line => sources.lines.iter().any(|x| x.id == t.id),
-            Kind::Objective => sources.objectives.iter().any(|x| x.id == t.id),
-            Kind::Action => sources.actions.iter().any(|x| x.id == t.id),
-            Kind::Report => sources.reports.iter().any(|x| x.id == t.id),
-            Kind::Page => sources.pages.iter().any(|x| x.id == t.id),
+            kind => files.contains(&(kind, t.id.as_str())),
         };
         let default_file = if t.kind == Kind::Index {
             "content/_index.md".to_string()
@@ -48,11 +51,7 @@ pub fn link_translations(
                 .or_else(|| default_title(plan, t.kind, &t.id));
         let mut text = text_of(s, &t.lang, title.as_ref(), s.fm.summary.as_ref());
         if t.kind == Kind::Action && text.summary.is_none() {
-            text.summary = plan
-                .actions
-                .iter()
-                .find(|a| a.id == t.id)
-                .and_then(|a| a.text.summary.clone());
+            text.summary = plan.action(&t.id).and_then(|a| a.text.summary.clone());
         }
         plan.translations
             .insert((t.kind, t.id.clone(), t.lang.clone()), text);
@@ -67,16 +66,8 @@ fn default_title(plan: &Plan, kind: Kind, id: &str) -> Option<String> {
             .iter()
             .find(|x| x.id == id)
             .map(|x| x.text.title.clone()),
-        Kind::Objective => plan
-            .objectives
-            .iter()
-            .find(|x| x.id == id)
-            .map(|x| x.text.title.clone()),
-        Kind::Action => plan
-            .actions
-            .iter()
-            .find(|x| x.id == id)
-            .map(|x| x.text.title.clone()),
+        Kind::Objective => plan.objective(id).map(|x| x.text.title.clone()),
+        Kind::Action => plan.action(id).map(|x| x.text.title.clone()),
         Kind::Report => plan
             .reports
             .iter()

@@ -105,7 +105,8 @@ pub fn facets(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Facet> {
                     );
                     continue;
                 }
-                if !entry.2.contains(&a.id) {
+                // Actions come in order, so a name written twice in one file is the last entry.
+                if entry.2.last() != Some(&a.id) {
                     entry.2.push(a.id.clone());
                 }
             }

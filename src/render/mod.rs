@@ -61,6 +61,15 @@ pub fn check_theme(root: &Path, config: &Config, plan: &Plan, diags: &mut Vec<Di
     build_tera(config, &templates, diags);
 }
 
+/// The command line's progress bar, advanced once per rendered page. A
+/// process-wide setting of the CLI's `build`, not an input of the build.
+static PROGRESS: std::sync::OnceLock<indicatif::ProgressBar> = std::sync::OnceLock::new();
+
+/// Show rendering progress on `bar` (once per process).
+pub fn show_progress(bar: indicatif::ProgressBar) {
+    let _ = PROGRESS.set(bar);
+}
+
 /// Render every page and data file. Problems (templates, strings) go to `diags`;
 /// Markdown links are checked once by `check_bodies`.
 pub fn render(
@@ -128,6 +137,7 @@ pub fn render_to(
             facets: &facets,
             history,
             spill,
+            progress: PROGRESS.get(),
         };
         let (lang_outputs, lang_diags) = pages::render_language(&input, &lang, t);
         let index = search::index(plan, config, &lang);

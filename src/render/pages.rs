@@ -39,6 +39,8 @@ pub struct SiteInput<'a> {
     pub figures: &'a Figures,
     pub facets: &'a [super::facets::Facet],
     pub history: Option<&'a crate::history::History>,
+    /// Advanced once per rendered page.
+    pub progress: Option<&'a indicatif::ProgressBar>,
     /// Where a build writes pages as they are rendered; none for `check` and `serve`.
     pub spill: Option<&'a crate::output::Spill>,
 }
@@ -72,6 +74,7 @@ pub fn render_language(
         facets,
         history,
         spill,
+        progress,
     } = *site;
     // Written at once, kept in memory only as paths (see `output::Spill`).
     let keep = |o: Output| match spill {
@@ -341,9 +344,15 @@ pub fn render_language(
     };
     // Pages whose template the theme does not have yet are left out.
     jobs.retain(|j| !OPTIONAL.contains(&j.template) || templates.sources.contains_key(j.template));
+    if let Some(p) = progress {
+        p.inc_length(jobs.len() as u64);
+    }
     let results: Vec<(Option<Output>, Vec<Diagnostic>)> = jobs
         .par_iter()
         .map(|job| {
+            if let Some(p) = progress {
+                p.inc(1);
+            }
             let mut diags = Vec::new();
             let content = job.text.map_or(String::new(), |t| {
                 let cx = markdown::Context {
