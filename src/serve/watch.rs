@@ -13,7 +13,7 @@ pub const FOLDERS: &[&str] = &["content", "static", "templates", "themes"];
 
 /// Saves arriving this close together (an editor writing a temporary file
 /// and renaming it, a `git checkout`) make one rebuild.
-const DEBOUNCE: Duration = Duration::from_millis(150);
+const DEBOUNCE: Duration = Duration::from_millis(50);
 
 pub struct Watcher {
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""How long after an editor saves a file does an open preview tab get told to
+reload? Starts `retiment serve` on a copy of a site, listens to the preview's
+server-sent events like a browser tab does, edits one action file, and times
+the gap between the write and the `reload` event. Loopback only.
+
+    python3 bench/serve_latency.py [SITE] [--runs N] [--binary PATH]
+"""
+import argparse, os, shutil, socket, statistics, subprocess, sys, tempfile, time
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+def wait_until_up(port, deadline):
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+def open_events(port):
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    s.sendall(b"GET /__retiment/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+    return s
+
+def wait_for(sock, word, deadline):
+    buf = b""
+    while time.time() < deadline:
+        sock.settimeout(max(0.01, deadline - time.time()))
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            break
+        if not chunk:
+            break
+        buf += chunk
+        if f"event: {word}".encode() in buf or f"data: {word}".encode() in buf:
+            return True
+    return False
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("site", nargs="?", default=".")
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--binary", default="target/release/retiment")
+    ap.add_argument("--action", default=None, help="action file to edit (default: the first one)")
+    args = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="retiment-serve-bench-")
+    site = os.path.join(work, "site")
+    shutil.copytree(args.site, site, ignore=shutil.ignore_patterns("target", "public", ".git", "bench", "tests", "fuzz"))
+    actions = sorted(os.listdir(os.path.join(site, "content", "actions")))
+    target = os.path.join(site, "content", "actions", args.action or next(a for a in actions if a.count(".") == 3))
+    port = free_port()
+    server = subprocess.Popen([args.binary, "serve", "--root", site, "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    times = []
+    try:
+        if not wait_until_up(port, time.time() + 120):
+            sys.exit("the preview did not start")
+        original = open(target, encoding="utf-8").read()
+        for n in range(args.runs):
+            events = open_events(port)
+            time.sleep(0.3)  # let the stream open, as a tab would be
+            started = time.perf_counter()
+            with open(target, "w", encoding="utf-8") as f:
+                f.write(original + f"\nEdit {n}.\n")
+            if not wait_for(events, "reload", time.time() + 60):
+                sys.exit(f"run {n}: no reload event")
+            times.append((time.perf_counter() - started) * 1000)
+            events.close()
+            time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"one-file edit → reload event: min {min(times):.0f} ms, median {statistics.median(times):.0f} ms, "
+          f"max {max(times):.0f} ms over {len(times)} runs ({os.path.relpath(target, site)})")
+
+if __name__ == "__main__":
+    main()
