@@ -51,6 +51,7 @@ pub struct Compiled {
 /// Load, validate, derive and render without writing anything. Errors come
 /// back all together, sorted by file and position.
 pub fn compile(opts: &Options) -> Result<Compiled, Vec<Diagnostic>> {
+    roomy_threads();
     let config = read_config(opts)?;
     compile_with(opts, config, None)
 }
@@ -111,6 +112,15 @@ fn compile_with(opts: &Options, config: config::Config, spill: Option<&output::S
     })
 }
 
+/// Give rayon's workers 64 MiB stacks (reserved, not used, until needed):
+/// third-party parsers recurse, and a hostile page must not abort the build.
+fn roomy_threads() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build_global();
+    });
+}
+
 /// Why a build failed.
 #[derive(Debug)]
 pub enum BuildError {
@@ -126,6 +136,7 @@ pub enum BuildError {
 /// folder only when everything was written; on any error it is removed.
 /// Content problems are reported before output-folder problems.
 pub fn build(opts: &Options) -> Result<(Compiled, PathBuf), BuildError> {
+    roomy_threads();
     let config = read_config(opts).map_err(BuildError::Content)?;
     let out = output_dir(opts, &config);
     let cannot_write = |e: std::io::Error| format!("cannot write {}: {e}", out.display());

@@ -115,6 +115,13 @@ enum Parsed {
 pub fn load(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Sources {
     let content = root.join("content");
     let mut sources = Sources::default();
+    if std::fs::symlink_metadata(&content).is_ok_and(|m| m.file_type().is_symlink()) {
+        diags.push(
+            Diagnostic::error("content", 0, 0, "`content/` is a symbolic link")
+                .with_help("keep the content files in the site folder itself, so that the site builds the same anywhere"),
+        );
+        return sources;
+    }
     if !content.is_dir() {
         diags.push(
             Diagnostic::error("content", 0, 0, "the site has no `content/` folder")

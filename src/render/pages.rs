@@ -83,14 +83,19 @@ pub fn render_language(
     };
     let doc = data::document(plan, figures, config, lang);
     let prefix = config.lang_prefix(lang);
+    // plan.json, the CSV tables, the feed and the templates' `data` are each
+    // made from the whole document: at the same time, on every core.
+    let ((plan_json, tables), (feed, data_value)) = rayon::join(
+        || rayon::join(|| json_bytes(&doc), || super::tables::tables(&doc, &prefix)),
+        || rayon::join(|| super::feeds::atom(&doc, config, &prefix, strings), || Value::from_serializable(&doc)),
+    );
     let mut outputs = vec![Output {
         path: format!("{prefix}data/plan.json"),
-        bytes: json_bytes(&doc),
+        bytes: plan_json,
     }];
-    outputs.extend(super::tables::tables(&doc, &prefix));
-    outputs.push(super::feeds::atom(&doc, config, &prefix, strings));
+    outputs.extend(tables);
+    outputs.push(feed);
 
-    let data_value = Value::from_serializable(&doc);
     let by_id = |items: Vec<(String, Value)>| {
         Value::from_serializable(&items.into_iter().collect::<BTreeMap<_, _>>())
     };
@@ -549,26 +554,33 @@ fn page_value(config: &Config, lang: &str, job: &Job, content: &str) -> serde_js
 
 const MAX_MINIFY_DEPTH: usize = 256;
 
-/// Element nesting of a page: open tags minus closed ones, not counting
-/// void elements (`<br>`, `<meta>`…) and self-closing ones (`<rect/>`).
+/// Element nesting of a page as an HTML parser sees it: an end tag closes
+/// only an element that is open (others are ignored), and `/>` closes only
+/// void elements and those inside `<svg>` or `<math>`.
 fn nesting_depth(html: &[u8]) -> usize {
     const VOID: &[&[u8]] = &[
         b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source", b"track", b"wbr",
     ];
-    let (mut depth, mut max, mut i) = (0usize, 0usize, 0usize);
+    let mut open: Vec<Vec<u8>> = Vec::new();
+    let (mut max, mut i) = (0usize, 0usize);
     while let Some(off) = html[i..].iter().position(|&b| b == b'<') {
         i += off + 1;
         let Some(&next) = html.get(i) else { break };
         let end = html[i..].iter().position(|&b| b == b'>').map_or(html.len(), |e| i + e);
-        if next == b'/' {
-            depth = depth.saturating_sub(1);
-        } else if next.is_ascii_alphabetic() {
-            let name_len = html[i..end].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
-            let name = html[i..i + name_len].to_ascii_lowercase();
-            let self_closing = end > i && html[end - 1] == b'/';
+        let closing = next == b'/';
+        let name_start = if closing { i + 1 } else { i };
+        let name_len = html[name_start..end].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        if closing && !name.is_empty() {
+            if let Some(at) = open.iter().rposition(|n| *n == name) {
+                open.truncate(at);
+            }
+        } else if !closing && next.is_ascii_alphabetic() {
+            let foreign = open.iter().any(|n| n == b"svg" || n == b"math");
+            let self_closing = end > i && html[end - 1] == b'/' && foreign;
             if !self_closing && !VOID.contains(&name.as_slice()) {
-                depth += 1;
-                max = max.max(depth);
+                open.push(name);
+                max = max.max(open.len());
             }
         }
         i = end;
@@ -598,5 +610,9 @@ mod nesting_tests {
     fn counts_real_nesting_only() {
         assert_eq!(nesting_depth(b"<p>a<br>b<img src=x><svg><rect/></svg></p>"), 2);
         assert_eq!(nesting_depth("<div>".repeat(300).as_bytes()), 300);
+        // Stray end tags close nothing, and `<div/>` is an open div, as a parser sees them.
+        assert_eq!(nesting_depth("<div></x>".repeat(300).as_bytes()), 300);
+        assert_eq!(nesting_depth("<div/>".repeat(300).as_bytes()), 300);
+        assert_eq!(nesting_depth(b"<ul><li>a</li><li>b</li></ul><p>c</p>"), 2);
     }
 }
