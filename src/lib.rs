@@ -72,7 +72,11 @@ fn read_config(opts: &Options) -> Result<config::Config, Vec<Diagnostic>> {
 }
 
 /// `compile`, writing pages into `spill` as they are rendered (see `build`).
-fn compile_with(opts: &Options, config: config::Config, spill: Option<&output::Spill>) -> Result<Compiled, Vec<Diagnostic>> {
+fn compile_with(
+    opts: &Options,
+    config: config::Config,
+    spill: Option<&output::Spill>,
+) -> Result<Compiled, Vec<Diagnostic>> {
     let root = &opts.root;
     let mut diags = Vec::new();
     let sources = load::load(root, &config, &mut diags);
@@ -95,7 +99,15 @@ fn compile_with(opts: &Options, config: config::Config, spill: Option<&output::S
         render::check_theme(root, &config, &plan, &mut diags);
         Vec::new()
     } else {
-        render::render_to(root, &config, &plan, &figures, history.as_ref(), spill, &mut diags)
+        render::render_to(
+            root,
+            &config,
+            &plan,
+            &figures,
+            history.as_ref(),
+            spill,
+            &mut diags,
+        )
     };
     let mut all = Diagnostics::new();
     all.extend(diags);
@@ -117,7 +129,9 @@ fn compile_with(opts: &Options, config: config::Config, spill: Option<&output::S
 fn roomy_threads() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        let _ = rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .stack_size(64 << 20)
+            .build_global();
     });
 }
 
@@ -140,7 +154,8 @@ pub fn build(opts: &Options) -> Result<(Compiled, PathBuf), BuildError> {
     let config = read_config(opts).map_err(BuildError::Content)?;
     let out = output_dir(opts, &config);
     let cannot_write = |e: std::io::Error| format!("cannot write {}: {e}", out.display());
-    let spill = output::check_output_dir(&opts.root, &out).and_then(|()| output::Spill::create(&out).map_err(cannot_write));
+    let spill = output::check_output_dir(&opts.root, &out)
+        .and_then(|()| output::Spill::create(&out).map_err(cannot_write));
     let compiled = match compile_with(opts, config, spill.as_ref().ok()) {
         Ok(c) => c,
         Err(diags) => {
@@ -151,7 +166,9 @@ pub fn build(opts: &Options) -> Result<(Compiled, PathBuf), BuildError> {
         }
     };
     let spill = spill.map_err(BuildError::Output)?;
-    spill.finish(&compiled.outputs).map_err(|e| BuildError::Output(cannot_write(e)))?;
+    spill
+        .finish(&compiled.outputs)
+        .map_err(|e| BuildError::Output(cannot_write(e)))?;
     Ok((compiled, out))
 }
 

@@ -15,9 +15,24 @@ pub fn link_translations(
     // Every file's (kind, id), so that each translation finds its file without a scan.
     let mut files: HashSet<(Kind, &str)> = HashSet::new();
     files.extend(sources.lines.iter().map(|x| (Kind::Line, x.id.as_str())));
-    files.extend(sources.objectives.iter().map(|x| (Kind::Objective, x.id.as_str())));
-    files.extend(sources.actions.iter().map(|x| (Kind::Action, x.id.as_str())));
-    files.extend(sources.reports.iter().map(|x| (Kind::Report, x.id.as_str())));
+    files.extend(
+        sources
+            .objectives
+            .iter()
+            .map(|x| (Kind::Objective, x.id.as_str())),
+    );
+    files.extend(
+        sources
+            .actions
+            .iter()
+            .map(|x| (Kind::Action, x.id.as_str())),
+    );
+    files.extend(
+        sources
+            .reports
+            .iter()
+            .map(|x| (Kind::Report, x.id.as_str())),
+    );
     files.extend(sources.pages.iter().map(|x| (Kind::Page, x.id.as_str())));
     for t in &sources.translations {
         let exists = match t.kind {

@@ -28,7 +28,10 @@ pub fn add_manifest_with(outputs: &mut Vec<Output>, spill: Option<&Spill>) {
         .par_iter()
         .map(|o| {
             let hash = spill.and_then(|s| s.hash_of(&o.path));
-            (o.path.as_str(), hash.unwrap_or_else(|| hex(&Sha256::digest(&o.bytes))))
+            (
+                o.path.as_str(),
+                hash.unwrap_or_else(|| hex(&Sha256::digest(&o.bytes))),
+            )
         })
         .collect::<Vec<_>>()
         .into_iter()
@@ -153,7 +156,13 @@ impl Spill {
         let old = parent.join(format!(".{name}.old-{pid}"));
         let _ = fs::remove_dir_all(&tmp);
         fs::create_dir_all(&tmp)?;
-        Ok(Spill { out, tmp, old, written: Mutex::default(), failed: Mutex::default() })
+        Ok(Spill {
+            out,
+            tmp,
+            old,
+            written: Mutex::default(),
+            failed: Mutex::default(),
+        })
     }
 
     /// Write one output now and give it back without its bytes (its path stays,
@@ -164,12 +173,18 @@ impl Spill {
             return o; // refused by `finish`, with the others
         }
         let full = self.tmp.join(&o.path);
-        let result = full.parent().map_or(Ok(()), fs::create_dir_all).and_then(|_| fs::write(&full, &o.bytes));
+        let result = full
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|_| fs::write(&full, &o.bytes));
         match result {
             Ok(()) => {
                 let hash = hex(&Sha256::digest(&o.bytes));
                 lock(&self.written).insert(o.path.clone(), hash);
-                Output { path: o.path, bytes: Vec::new() }
+                Output {
+                    path: o.path,
+                    bytes: Vec::new(),
+                }
             }
             Err(e) => {
                 lock(&self.failed).get_or_insert(e);
@@ -191,7 +206,10 @@ impl Spill {
             Some(e) => Err(e),
             None => {
                 let written = lock(&self.written);
-                let rest: Vec<&Output> = outputs.iter().filter(|o| !written.contains_key(&o.path)).collect();
+                let rest: Vec<&Output> = outputs
+                    .iter()
+                    .filter(|o| !written.contains_key(&o.path))
+                    .collect();
                 write_all(tmp, &rest)
             }
         };
@@ -245,7 +263,15 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     let ca = CString::new(a.as_os_str().as_bytes()).map_err(io::Error::other)?;
     let cb = CString::new(b.as_os_str().as_bytes()).map_err(io::Error::other)?;
     // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
-    let rc = unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
     if rc == 0 {
         Ok(())
     } else {

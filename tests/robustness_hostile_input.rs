@@ -165,7 +165,11 @@ fn a_byte_order_mark_is_accepted_in_content_and_site_toml() {
         [b"\xEF\xBB\xBF".as_slice(), &toml].concat(),
     )
     .unwrap();
-    std::fs::write(root.join(FILE), "\u{feff}---\ntitle: \"With BOM\"\nobjective: \"1.1\"\nstatus: not_started\n---\nBody.\n").unwrap();
+    std::fs::write(
+        root.join(FILE),
+        "\u{feff}---\ntitle: \"With BOM\"\nobjective: \"1.1\"\nstatus: not_started\n---\nBody.\n",
+    )
+    .unwrap();
     let out = tmp.join("public");
     build_ok(&root, &out, &[]);
     let plan = String::from_utf8(read_tree(&out)["data/plan.json"].clone()).unwrap();

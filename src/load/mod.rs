@@ -271,7 +271,11 @@ fn read_and_parse(f: &Found) -> (Option<Parsed>, Vec<Diagnostic>) {
                 &f.rel,
                 0,
                 0,
-                format!("the file is {} MiB; content files may be at most {} MiB", meta.len() >> 20, MAX_FILE_BYTES >> 20),
+                format!(
+                    "the file is {} MiB; content files may be at most {} MiB",
+                    meta.len() >> 20,
+                    MAX_FILE_BYTES >> 20
+                ),
             )
             .with_help("put large documents under static/ and link to them");
             return (None, vec![d]);

@@ -186,12 +186,21 @@ pub fn render_to(
         .collect();
     // A static file may override a theme's static file, never a generated one:
     // pages and data must be what the build computed.
-    let generated: std::collections::HashSet<String> = outputs.iter().map(|o| o.path.clone()).collect();
+    let generated: std::collections::HashSet<String> =
+        outputs.iter().map(|o| o.path.clone()).collect();
     for r in read {
         match r {
-            Ok(o) if generated.contains(&o.path) || o.path == crate::output::MANIFEST => diags.push(
-                Diagnostic::error(format!("static/{}", o.path), 0, 0, format!("`{}` would replace a file the build generates", o.path))
-                    .with_help("rename or move the static file; pages and data files are written by retiment"),
+            Ok(o) if generated.contains(&o.path) || o.path == crate::output::MANIFEST => diags
+                .push(
+                Diagnostic::error(
+                    format!("static/{}", o.path),
+                    0,
+                    0,
+                    format!("`{}` would replace a file the build generates", o.path),
+                )
+                .with_help(
+                    "rename or move the static file; pages and data files are written by retiment",
+                ),
             ),
             Ok(o) => outputs.push(o),
             Err(d) => diags.push(d),

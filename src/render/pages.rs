@@ -87,7 +87,12 @@ pub fn render_language(
     // made from the whole document: at the same time, on every core.
     let ((plan_json, tables), (feed, data_value)) = rayon::join(
         || rayon::join(|| json_bytes(&doc), || super::tables::tables(&doc, &prefix)),
-        || rayon::join(|| super::feeds::atom(&doc, config, &prefix, strings), || Value::from_serializable(&doc)),
+        || {
+            rayon::join(
+                || super::feeds::atom(&doc, config, &prefix, strings),
+                || Value::from_serializable(&doc),
+            )
+        },
     );
     let mut outputs = vec![Output {
         path: format!("{prefix}data/plan.json"),
@@ -122,9 +127,11 @@ pub fn render_language(
         pick("reports", "year"),
     );
     // By id, so that each of 100,000 action pages finds its line and objective without a scan.
-    let by_key = |list: &[(String, Value)]| -> HashMap<String, Value> { list.iter().cloned().collect() };
+    let by_key =
+        |list: &[(String, Value)]| -> HashMap<String, Value> { list.iter().cloned().collect() };
     let (line_at, objective_at) = (by_key(&lines), by_key(&objectives));
-    let find = |map: &HashMap<String, Value>, id: &str| map.get(id).cloned().unwrap_or(Value::none());
+    let find =
+        |map: &HashMap<String, Value>, id: &str| map.get(id).cloned().unwrap_or(Value::none());
     let index = json_index(&lines, &objectives, &actions, &reports, &by_id);
 
     let mut jobs: Vec<Job> = Vec::new();
@@ -349,6 +356,10 @@ pub fn render_language(
     };
     // Pages whose template the theme does not have yet are left out.
     jobs.retain(|j| !OPTIONAL.contains(&j.template) || templates.sources.contains_key(j.template));
+    // Lists, facets and reports grow with the plan (a report page of a
+    // 10,000-action plan is megabytes): start them first, so that no core is
+    // left idle while another finishes one at the end. Outputs are sorted later.
+    jobs.sort_by_key(|j| j.template == "action.html");
     if let Some(p) = progress {
         p.inc_length(jobs.len() as u64);
     }
@@ -559,17 +570,24 @@ const MAX_MINIFY_DEPTH: usize = 256;
 /// void elements and those inside `<svg>` or `<math>`.
 fn nesting_depth(html: &[u8]) -> usize {
     const VOID: &[&[u8]] = &[
-        b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source", b"track", b"wbr",
+        b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
+        b"source", b"track", b"wbr",
     ];
     let mut open: Vec<Vec<u8>> = Vec::new();
     let (mut max, mut i) = (0usize, 0usize);
     while let Some(off) = html[i..].iter().position(|&b| b == b'<') {
         i += off + 1;
         let Some(&next) = html.get(i) else { break };
-        let end = html[i..].iter().position(|&b| b == b'>').map_or(html.len(), |e| i + e);
+        let end = html[i..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map_or(html.len(), |e| i + e);
         let closing = next == b'/';
         let name_start = if closing { i + 1 } else { i };
-        let name_len = html[name_start..end].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        let name_len = html[name_start..end]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
         let name = html[name_start..name_start + name_len].to_ascii_lowercase();
         if closing && !name.is_empty() {
             if let Some(at) = open.iter().rposition(|n| *n == name) {
@@ -608,7 +626,10 @@ mod nesting_tests {
 
     #[test]
     fn counts_real_nesting_only() {
-        assert_eq!(nesting_depth(b"<p>a<br>b<img src=x><svg><rect/></svg></p>"), 2);
+        assert_eq!(
+            nesting_depth(b"<p>a<br>b<img src=x><svg><rect/></svg></p>"),
+            2
+        );
         assert_eq!(nesting_depth("<div>".repeat(300).as_bytes()), 300);
         // Stray end tags close nothing, and `<div/>` is an open div, as a parser sees them.
         assert_eq!(nesting_depth("<div></x>".repeat(300).as_bytes()), 300);

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Summarise bench/run's measurements as Markdown, and optionally write them
+into docs/performance.md between its `bench:results` markers.
+
+    bench/report.py RESULTS N… [--write docs/performance.md]
+
+Every size found under RESULTS (bench/run's results folder) with a finished
+run is reported (so `bench/run 100000` after `bench/run 1000 10000` gives one
+table of the three); the sizes named on the command line must have one.
+"""
+
+import json
+import os
+import sys
+
+BEGIN = "<!-- bench:results:begin -->"
+END = "<!-- bench:results:end -->"
+TOOLS = [("retiment", "retiment"), ("hugo", "Hugo"), ("io-floor", "I/O floor")]
+TIME_FILE = {"retiment": "retiment", "hugo": "hugo", "io-floor": "floor"}
+
+
+def load(work, n):
+    d = os.path.join(work, str(n))
+    with open(os.path.join(d, "counts.json")) as f:
+        counts = json.load(f)
+    with open(os.path.join(d, "hyperfine.json")) as f:
+        runs = {r["command"]: r for r in json.load(f)["results"]}
+    peak = {}
+    for tool, name in TIME_FILE.items():
+        if tool in runs:
+            with open(os.path.join(d, f"time-{name}.txt")) as f:
+                fields = f.read().split()
+            peak[tool] = int(fields[0]) / 1024  # MiB (GNU time reports KiB)
+    return counts, runs, peak
+
+
+def sizes_in(work):
+    out = []
+    for name in os.listdir(work):
+        if name.isdigit() and os.path.exists(os.path.join(work, name, "hyperfine.json")):
+            out.append(int(name))
+    return sorted(out)
+
+
+def machine():
+    cores = os.cpu_count()
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            kib = int(f.readline().split()[1])
+        mem = f", {kib / 1024 / 1024:.0f} GiB"
+    except OSError:
+        pass
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip() + ", "
+                    break
+    except OSError:
+        pass
+    return f"{model}{cores} cores{mem}"
+
+
+def report(work, sizes):
+    rows, ratios, meta = [], [], []
+    medians, cpu, fs = {}, {}, {}
+    for n in sizes:
+        counts, runs, peak = load(work, n)
+        fs[n] = "RAM (tmpfs)" if counts.get("filesystem") == "tmpfs" else f"disk ({counts.get('filesystem', '?')})"
+        meta.append(
+            f"{n:,} actions: {counts['date']}, retiment {counts['retiment_version']}, Hugo {counts['hugo_version']}, "
+            f"{counts['runs']} timed run(s) each, files on {fs[n]}, load average before the runs {counts['load_before']}"
+        )
+        pages = {"retiment": counts["retiment_pages"], "hugo": counts["hugo_pages"], "io-floor": counts["retiment_pages"]}
+        files = {"retiment": counts["retiment_files"], "hugo": counts["hugo_files"], "io-floor": counts["retiment_files"]}
+        written = {"retiment": counts["retiment_bytes"], "hugo": counts["hugo_bytes"], "io-floor": counts["retiment_bytes"]}
+        for tool, label in TOOLS:
+            if tool not in runs:
+                rows.append(f"| {n:,} | {label} | {counts.get('hugo_note') or 'not measured'} | | | | | | | |")
+                continue
+            r = runs[tool]
+            medians[(n, tool)] = r["median"]
+            cpu[(n, tool)] = r["user"] + r["system"]
+            rows.append(
+                f"| {n:,} | {label} | {pages[tool]:,} | {files[tool]:,} | {written[tool] / 1e6:,.0f} | "
+                f"{r['min']:.2f} | {r['median']:.2f} | {r['user'] + r['system']:.2f} | "
+                f"{pages[tool] / r['median']:,.0f} | {peak[tool]:,.0f} |"
+            )
+        rt, fl = runs["retiment"], runs["io-floor"]
+        hu = runs.get("hugo")
+        vs_hugo = (f"{rt['median'] / hu['median']:.2f} | {(rt['user'] + rt['system']) / (hu['user'] + hu['system']):.2f}"
+                   if hu else "– | –")
+        ratios.append(
+            f"| {n:,} | {vs_hugo} | {rt['median'] / fl['median']:.2f} | {peak['retiment']:,.0f} MiB | "
+            f"{counts['retiment_action_pages']:,} / {counts['hugo_action_pages']:,} |"
+        )
+    out = [
+        f"Machine: {machine()}. Each build starts with no output folder (with several runs, `rm -rf` and "
+        "`sync` before every run, not timed); inputs are in the page cache.",
+        "",
+        "| actions | build | HTML pages | files | MB written | wall min (s) | wall median (s) | CPU user+sys (s) | pages/s | peak RSS (MiB) |",
+        "|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+        *rows,
+        "",
+        "pages/s is HTML pages ÷ median wall time (the I/O floor writes retiment's files). "
+        "CPU is the mean user + system time of the timed runs.",
+        "",
+        "| actions | retiment ÷ Hugo, wall | retiment ÷ Hugo, CPU | retiment ÷ I/O floor, wall | retiment peak RSS | action pages, retiment / Hugo |",
+        "|--:|--:|--:|--:|--:|--:|",
+        *ratios,
+    ]
+    for small, big in [(10_000, 100_000), (1_000, 10_000)]:
+        if (small, "retiment") in medians and (big, "retiment") in medians:
+            growth = [f"{label} {medians[(big, t)] / medians[(small, t)]:.1f} (CPU {cpu[(big, t)] / cpu[(small, t)]:.1f})"
+                      for t, label in TOOLS if (small, t) in medians and (big, t) in medians]
+            note = "" if fs[small] == fs[big] else f" Files were on {fs[small]} for {small:,} and on {fs[big]} for {big:,}."
+            out += ["", f"Growth, {big:,} ÷ {small:,} actions (10 is linear), median wall time (and CPU time): {', '.join(growth)}.{note}"]
+    out += ["", "Runs:", *[f"* {m}" for m in meta]]
+    return "\n".join(out) + "\n"
+
+
+def main():
+    args = sys.argv[1:]
+    target = None
+    if "--write" in args:
+        i = args.index("--write")
+        target = args[i + 1]
+        del args[i : i + 2]
+    if not args:
+        sys.exit("usage: report.py WORK N… [--write docs/performance.md]")
+    work, wanted = args[0], [int(a) for a in args[1:]]
+    found = sizes_in(work)
+    missing = [n for n in wanted if n not in found]
+    if missing:
+        sys.exit(f"report.py: no finished run for {missing}")
+    text = report(work, found)
+    print(text)
+    if target:
+        with open(target, encoding="utf-8") as f:
+            doc = f.read()
+        if BEGIN not in doc or END not in doc:
+            sys.exit(f"report.py: {target} has no {BEGIN} … {END} section")
+        head, rest = doc.split(BEGIN, 1)
+        _, tail = rest.split(END, 1)
+        with open(target, "w", encoding="utf-8") as f:
+            f.write(head + BEGIN + "\n" + text + END + tail)
+        print(f"results written to {target}")
+
+
+if __name__ == "__main__":
+    main()
