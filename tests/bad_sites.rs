@@ -364,3 +364,39 @@ fn bad_template() {
         )],
     );
 }
+
+#[test]
+fn bad_theme() {
+    check_fixture(
+        "bad-theme",
+        &[(
+            "site.toml:4:1",
+            "theme `nowhere` not found",
+            Some("set `theme` in site.toml to a folder under themes/, or to \"default\" for the built-in theme"),
+        )],
+    );
+}
+
+#[test]
+fn bad_i18n() {
+    check_fixture(
+        "bad-i18n",
+        &[(
+            "themes/plain/i18n/es.toml:1:1",
+            "language `es` is missing the interface string `status.delayed`",
+            Some("add `status.delayed`, translated from en.toml"),
+        )],
+    );
+}
+
+#[test]
+fn bad_render() {
+    check_fixture(
+        "bad-render",
+        &[(
+            "templates/page.html:4:12",
+            "Field `no_such_field` is not defined",
+            None,
+        )],
+    );
+}

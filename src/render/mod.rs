@@ -100,7 +100,10 @@ pub fn render_to(
     let Some(tera) = build_tera(config, &templates, diags) else {
         return Vec::new();
     };
-    for required in pages::TEMPLATES {
+    for required in pages::TEMPLATES
+        .iter()
+        .filter(|_| theme::exists(root, config))
+    {
         if !templates.sources.contains_key(*required) {
             diags.push(
                 Diagnostic::error(

@@ -27,6 +27,19 @@ fn source(root: &Path, config: &Config) -> Option<ThemeSource> {
     }
 }
 
+/// Whether the configured theme exists (on disk, or built in).
+pub fn exists(root: &Path, config: &Config) -> bool {
+    source(root, config).is_some()
+}
+
+/// The line of `theme =` in site.toml, for the missing-theme error.
+fn theme_line(root: &Path) -> usize {
+    let text = std::fs::read_to_string(root.join("site.toml")).unwrap_or_default();
+    text.lines()
+        .position(|l| l.trim_start().starts_with("theme") && l.contains('='))
+        .map_or(1, |i| i + 1)
+}
+
 /// Files of an embedded folder, sorted, as (path relative to it, contents).
 fn embedded_files(sub: &str) -> Vec<(String, &'static [u8])> {
     fn collect(dir: &'static Dir<'static>, base: &str, out: &mut Vec<(String, &'static [u8])>) {
@@ -131,7 +144,7 @@ pub fn templates(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> T
         }
         None => {
             diags.push(
-                Diagnostic::error("site.toml", 1, 1, format!("theme `{}` not found: there is no folder themes/{}/", config.theme, config.theme))
+                Diagnostic::error("site.toml", theme_line(root), 1, format!("theme `{}` not found: there is no folder themes/{}/", config.theme, config.theme))
                     .with_help("set `theme` in site.toml to a folder under themes/, or to \"default\" for the built-in theme"),
             );
             return Templates { sources };
@@ -158,8 +171,11 @@ pub fn templates(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> T
 /// language must exist in every other one.
 pub fn strings(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Strings {
     let dir = theme_dir(root, config).join("i18n");
-    let embedded = matches!(source(root, config), Some(ThemeSource::Embedded));
     let mut out = Strings::new();
+    if !exists(root, config) {
+        return out; // reported once, by `templates`
+    }
+    let embedded = matches!(source(root, config), Some(ThemeSource::Embedded));
     let mut keys: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for lang in config.languages() {
         let path = dir.join(format!("{lang}.toml"));
