@@ -60,6 +60,22 @@ impl Diagnostic {
         self
     }
 
+    /// The first line, `path:line:column: error: message`, that editors'
+    /// problem matchers and the tests read.
+    pub fn header(&self) -> String {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        format!(
+            "{}:{}:{}: {kind}: {}",
+            self.path,
+            self.line.max(1),
+            self.column.max(1),
+            self.message
+        )
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -68,18 +84,7 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     /// `path:line:column: error: message` then, indented, what would be right.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(
-            f,
-            "{}:{}:{}: {kind}: {}",
-            self.path,
-            self.line.max(1),
-            self.column.max(1),
-            self.message
-        )?;
+        f.write_str(&self.header())?;
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
         }
@@ -148,6 +153,15 @@ pub fn unknown_key_help(wrong: &str, known: &[&str]) -> String {
         Some(k) => format!("did you mean `{k}`?"),
         None => format!("expected one of: {}", known.join(", ")),
     }
+}
+
+/// `path` relative to `base`, with `/` separators: how diagnostics name files.
+pub fn rel_path(base: &std::path::Path, path: &std::path::Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// 1-based line and column of a byte offset in `text`.

@@ -52,24 +52,8 @@ pub fn summary(diags: &[Diagnostic]) -> String {
     )
 }
 
-/// The first line, exactly as `Diagnostic`'s `Display` writes it (tests and
-/// editors' problem matchers grep it): `path:line:column: error: message`.
-fn header(d: &Diagnostic) -> String {
-    let kind = match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    format!(
-        "{}:{}:{}: {kind}: {}\n",
-        d.path,
-        d.line.max(1),
-        d.column.max(1),
-        d.message
-    )
-}
-
 fn one(d: &Diagnostic, source: Option<&str>) -> String {
-    let mut out = header(d);
+    let mut out = format!("{}\n", d.header());
     let notes: Vec<String> = d.help.iter().map(|h| format!("help: {h}")).collect();
     let span = source
         .filter(|_| d.line > 0)

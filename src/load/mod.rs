@@ -251,12 +251,7 @@ fn walk(content: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Vec<Fou
 }
 
 fn rel_path(content: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(content).unwrap_or(path);
-    let parts: Vec<_> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().to_string())
-        .collect();
-    format!("content/{}", parts.join("/"))
+    format!("content/{}", crate::diagnostics::rel_path(content, path))
 }
 
 /// Largest content file read: a plan's page is a few kilobytes; a file this

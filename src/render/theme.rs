@@ -2,7 +2,7 @@
 //! its interface strings per language, and the static files of theme and site.
 
 use crate::config::Config;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{rel_path as rel, Diagnostic};
 use include_dir::{include_dir, Dir};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -81,14 +81,6 @@ pub type Strings = BTreeMap<String, serde_json::Value>;
 
 pub fn theme_dir(root: &Path, config: &Config) -> PathBuf {
     root.join("themes").join(&config.theme)
-}
-
-fn rel(root: &Path, path: &Path) -> String {
-    let r = path.strip_prefix(root).unwrap_or(path);
-    r.components()
-        .map(|c| c.as_os_str().to_string_lossy().to_string())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// Files under `dir`, sorted, as (path relative to `dir`, full path). Symlinks are refused.

@@ -10,7 +10,7 @@ pub mod watch;
 use crate::{report, Options};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{mpsc, Arc, Mutex, RwLock};
 use std::time::Instant;
 
@@ -120,7 +120,11 @@ fn watch_loop(mut watcher: watch::Watcher, opts: &Options, site: &RwLock<Site>, 
         watcher.watch_new_folders();
         changed.sort();
         changed.dedup();
-        let shown: Vec<String> = changed.iter().take(3).map(|p| rel(&opts.root, p)).collect();
+        let shown: Vec<String> = changed
+            .iter()
+            .take(3)
+            .map(|p| crate::diagnostics::rel_path(&opts.root, p))
+            .collect();
         let more = if changed.len() > 3 {
             format!(" and {} more", changed.len() - 3)
         } else {
@@ -129,13 +133,6 @@ fn watch_loop(mut watcher: watch::Watcher, opts: &Options, site: &RwLock<Site>, 
         eprintln!("changed: {}{more}", shown.join(", "));
         rebuild(opts, site, hub);
     }
-}
-
-fn rel(root: &Path, p: &Path) -> String {
-    p.strip_prefix(root)
-        .unwrap_or(p)
-        .to_string_lossy()
-        .replace('\\', "/")
 }
 
 /// Compile in memory; on success swap the site and reload tabs, on failure
