@@ -108,34 +108,35 @@ fn entries(yaml: &str, yaml_line: usize) -> Result<Vec<Entry<'_>>, (usize, Strin
 /// Positions of the items of a block list (`key[0]`, `key[1]` …), so that a
 /// problem in the third update is reported on the third update's line.
 fn record_items(entry: &Entry, positions: &mut Positions) {
+    for (n, (i, indent)) in item_starts(entry.text).into_iter().enumerate() {
+        positions.insert(format!("{}[{n}]", entry.key), (entry.line + i, indent + 1));
+    }
+}
+
+/// The items of a block list in an entry's text: (line index, indentation)
+/// of each `- ` at the list's own indentation (nested lists are not items).
+fn item_starts(text: &str) -> Vec<(usize, usize)> {
     let mut item_indent = None;
-    let mut n = 0;
-    for (i, line) in entry.text.lines().enumerate().skip(1) {
+    let mut starts = Vec::new();
+    for (i, line) in text.lines().enumerate().skip(1) {
         let indent = line.len() - line.trim_start().len();
-        if !line.trim_start().starts_with("- ") && line.trim() != "-" {
-            continue;
-        }
-        if *item_indent.get_or_insert(indent) == indent {
-            positions.insert(format!("{}[{n}]", entry.key), (entry.line + i, indent + 1));
-            n += 1;
+        if (line.trim_start().starts_with("- ") || line.trim() == "-")
+            && *item_indent.get_or_insert(indent) == indent
+        {
+            starts.push((i, indent));
         }
     }
+    starts
 }
 
 /// Errors of each item of a block list, parsed one by one (empty when the
 /// entry is not a block list, or when no single item fails on its own).
 fn item_errors<T: DeserializeOwned>(path: &str, entry: &Entry) -> Vec<Diagnostic> {
     let lines: Vec<&str> = entry.text.lines().collect();
-    let mut starts = Vec::new();
-    let mut item_indent = None;
-    for (i, line) in lines.iter().enumerate().skip(1) {
-        let indent = line.len() - line.trim_start().len();
-        if (line.trim_start().starts_with("- ") || line.trim() == "-")
-            && *item_indent.get_or_insert(indent) == indent
-        {
-            starts.push(i);
-        }
-    }
+    let starts: Vec<usize> = item_starts(entry.text)
+        .into_iter()
+        .map(|(i, _)| i)
+        .collect();
     if starts.len() < 2 {
         return Vec::new();
     }
