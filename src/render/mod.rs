@@ -4,6 +4,7 @@
 pub mod facets;
 pub mod feeds;
 pub mod format;
+pub mod minify;
 pub mod pages;
 pub mod search;
 pub mod tables;
@@ -58,7 +59,7 @@ pub fn check_theme(root: &Path, config: &Config, plan: &Plan, diags: &mut Vec<Di
     let templates = theme::templates(root, config, diags);
     theme::strings(root, config, diags);
     theme::static_files(root, config, diags);
-    build_tera(config, &templates, diags);
+    build_tera(config, &templates, false, diags);
 }
 
 /// The command line's progress bar, advanced once per rendered page. A
@@ -94,12 +95,59 @@ pub fn render_to(
     spill: Option<&crate::output::Spill>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Output> {
+    let input = (root, config, plan, figures, history);
+    render_with(input, spill, Minify::Auto, diags)
+}
+
+/// `render`, minifying every whole page after rendering, as for a site with
+/// templates of its own: the reference the built-in theme's minified
+/// templates are checked against (tests/minify_templates.rs).
+pub fn render_minifying_pages(
+    root: &Path,
+    config: &Config,
+    plan: &Plan,
+    figures: &Figures,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Output> {
+    let input = (root, config, plan, figures, None);
+    render_with(input, None, Minify::Pages, diags)
+}
+
+/// Where pages are minified.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Minify {
+    /// In the templates, once, when they are exactly the built-in theme's;
+    /// else every page.
+    Auto,
+    /// Every page, after rendering.
+    Pages,
+}
+
+type RenderInput<'a> = (
+    &'a Path,
+    &'a Config,
+    &'a Plan,
+    &'a Figures,
+    Option<&'a crate::history::History>,
+);
+
+fn render_with(
+    (root, config, plan, figures, history): RenderInput,
+    spill: Option<&crate::output::Spill>,
+    how: Minify,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Output> {
     let templates = theme::templates(root, config, diags);
     let strings = theme::strings(root, config, diags);
     let statics = theme::static_files(root, config, diags);
-    let Some(tera) = build_tera(config, &templates, diags) else {
+    let Some(tera) = build_tera(config, &templates, false, diags) else {
         return Vec::new();
     };
+    // The built-in theme's templates are minified once here, instead of
+    // every page after rendering; `tera` stays for exact error positions.
+    let minified = (how == Minify::Auto && templates.built_in())
+        .then(|| build_tera(config, &templates, true, &mut Vec::new()))
+        .flatten();
     for required in pages::TEMPLATES
         .iter()
         .filter(|_| theme::exists(root, config))
@@ -133,6 +181,7 @@ pub fn render_to(
         };
         let input = pages::SiteInput {
             tera: &tera,
+            minified: minified.as_ref(),
             templates: &templates,
             config,
             plan,
@@ -212,18 +261,24 @@ pub fn render_to(
     outputs
 }
 
+/// Tera with every template of the theme and the site, each minified first
+/// when `minify` (see `minify::template`).
 fn build_tera(
     config: &Config,
     templates: &theme::Templates,
+    minify: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<tera::Tera> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     format::register(&mut tera, config.plan.currency.clone());
-    let all = templates
-        .sources
-        .iter()
-        .map(|(name, (_, text))| (name.clone(), text.clone()));
+    let all = templates.sources.iter().map(|(name, (_, text))| {
+        let text = minify
+            .then(|| minify::template(text))
+            .flatten()
+            .unwrap_or_else(|| text.clone());
+        (name.clone(), text)
+    });
     if let Err(e) = tera.add_raw_templates(all) {
         diags.extend(tera_diagnostics(&e, templates));
         return None;

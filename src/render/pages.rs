@@ -32,7 +32,12 @@ pub const TEMPLATES: &[&str] = &[
 /// What every language's rendering reads, prepared once.
 #[derive(Clone, Copy)]
 pub struct SiteInput<'a> {
+    /// The templates as written: renders pages (which are then minified),
+    /// and reports errors at their real positions.
     pub tera: &'a tera::Tera,
+    /// The same templates, minified (built-in theme only): when present, pages
+    /// are rendered with these and only their Markdown bodies are minified.
+    pub minified: Option<&'a tera::Tera>,
     pub templates: &'a Templates,
     pub config: &'a Config,
     pub plan: &'a Plan,
@@ -67,6 +72,7 @@ pub fn render_language(
 ) -> (Vec<Output>, Vec<Diagnostic>) {
     let SiteInput {
         tera,
+        minified,
         templates,
         config,
         plan,
@@ -378,15 +384,30 @@ pub fn render_language(
                     raw_html: config.markdown.raw_html,
                 };
                 // Broken links were reported by `check_bodies`, once per file.
-                markdown::render(&t.body, &cx, &mut Vec::new())
+                let html = markdown::render(&t.body, &cx, &mut Vec::new());
+                match minified {
+                    Some(_) => super::minify::fragment(html),
+                    None => html,
+                }
             });
             let mut cx = base.clone();
             cx.insert("page", &page_value(config, lang, job, &content));
             for (k, v) in &job.extra {
                 cx.insert_value(*k, v.clone());
             }
-            match tera.render(job.template, &cx) {
-                Ok(html) => {
+            let rendered = match minified {
+                Some(fast) => fast.render(job.template, &cx).map(String::into_bytes),
+                None => tera
+                    .render(job.template, &cx)
+                    .map(|html| super::minify::page(html.as_bytes())),
+            };
+            // Errors are reported from the templates as written, at their lines.
+            let rendered = rendered.map_err(|e| match minified {
+                Some(_) => tera.render(job.template, &cx).err().unwrap_or(e),
+                None => e,
+            });
+            match rendered {
+                Ok(bytes) => {
                     let out_path = if job.path.ends_with(".html") {
                         format!("{prefix}{}", job.path)
                     } else {
@@ -395,7 +416,7 @@ pub fn render_language(
                     (
                         Some(keep(Output {
                             path: out_path,
-                            bytes: minify(html.as_bytes()),
+                            bytes,
                         })),
                         diags,
                     )
@@ -561,79 +582,4 @@ fn page_value(config: &Config, lang: &str, job: &Job, content: &str) -> serde_js
         "source_path": job.text.map(|t| t.path.as_str()),
         "translations": translations,
     })
-}
-
-const MAX_MINIFY_DEPTH: usize = 256;
-
-/// Element nesting of a page as an HTML parser sees it: an end tag closes
-/// only an element that is open (others are ignored), and `/>` closes only
-/// void elements and those inside `<svg>` or `<math>`.
-fn nesting_depth(html: &[u8]) -> usize {
-    const VOID: &[&[u8]] = &[
-        b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
-        b"source", b"track", b"wbr",
-    ];
-    let mut open: Vec<Vec<u8>> = Vec::new();
-    let (mut max, mut i) = (0usize, 0usize);
-    while let Some(off) = html[i..].iter().position(|&b| b == b'<') {
-        i += off + 1;
-        let Some(&next) = html.get(i) else { break };
-        let end = html[i..]
-            .iter()
-            .position(|&b| b == b'>')
-            .map_or(html.len(), |e| i + e);
-        let closing = next == b'/';
-        let name_start = if closing { i + 1 } else { i };
-        let name_len = html[name_start..end]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .count();
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
-        if closing && !name.is_empty() {
-            if let Some(at) = open.iter().rposition(|n| *n == name) {
-                open.truncate(at);
-            }
-        } else if !closing && next.is_ascii_alphabetic() {
-            let foreign = open.iter().any(|n| n == b"svg" || n == b"math");
-            let self_closing = end > i && html[end - 1] == b'/' && foreign;
-            if !self_closing && !VOID.contains(&name.as_slice()) {
-                open.push(name);
-                max = max.max(open.len());
-            }
-        }
-        i = end;
-    }
-    max
-}
-
-/// Minify a page without changing what it shows.
-fn minify(html: &[u8]) -> Vec<u8> {
-    // The minifier parses recursively: a page nested thousands of elements
-    // deep (hostile raw HTML or Markdown) is published as rendered instead.
-    if nesting_depth(html) > MAX_MINIFY_DEPTH {
-        return html.to_vec();
-    }
-    let mut cfg = minify_html::Cfg::new();
-    cfg.keep_html_and_head_opening_tags = true;
-    cfg.keep_closing_tags = true;
-    cfg.minify_css = true;
-    minify_html::minify(html, &cfg)
-}
-
-#[cfg(test)]
-mod nesting_tests {
-    use super::nesting_depth;
-
-    #[test]
-    fn counts_real_nesting_only() {
-        assert_eq!(
-            nesting_depth(b"<p>a<br>b<img src=x><svg><rect/></svg></p>"),
-            2
-        );
-        assert_eq!(nesting_depth("<div>".repeat(300).as_bytes()), 300);
-        // Stray end tags close nothing, and `<div/>` is an open div, as a parser sees them.
-        assert_eq!(nesting_depth("<div></x>".repeat(300).as_bytes()), 300);
-        assert_eq!(nesting_depth("<div/>".repeat(300).as_bytes()), 300);
-        assert_eq!(nesting_depth(b"<ul><li>a</li><li>b</li></ul><p>c</p>"), 2);
-    }
 }

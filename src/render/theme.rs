@@ -76,6 +76,21 @@ pub struct Templates {
     pub sources: BTreeMap<String, (String, String)>,
 }
 
+impl Templates {
+    /// Whether these are exactly the built-in theme's templates, none added,
+    /// changed or overridden: those are known to minify faithfully (a test
+    /// renders every page both ways), so they can be minified once, up front.
+    pub fn built_in(&self) -> bool {
+        let embedded = embedded_files("templates");
+        embedded.len() == self.sources.len()
+            && embedded.iter().all(|(name, bytes)| {
+                self.sources
+                    .get(name)
+                    .is_some_and(|(_, text)| text.as_bytes() == *bytes)
+            })
+    }
+}
+
 /// Interface strings of each language, as template values.
 pub type Strings = BTreeMap<String, serde_json::Value>;
 
