@@ -96,7 +96,7 @@ pub fn render_language(
         || {
             rayon::join(
                 || super::feeds::atom(&doc, config, &prefix, strings),
-                || Value::from_serializable(&doc),
+                || document_value(&doc),
             )
         },
     );
@@ -107,9 +107,10 @@ pub fn render_language(
     outputs.extend(tables);
     outputs.push(feed);
 
-    let by_id = |items: Vec<(String, Value)>| {
-        Value::from_serializable(&items.into_iter().collect::<BTreeMap<_, _>>())
-    };
+    // Values share their contents (they are reference-counted): these maps
+    // cost a pointer per entry, not a copy of the plan.
+    let by_id =
+        |items: Vec<(String, Value)>| Value::from(items.into_iter().collect::<HashMap<_, _>>());
     let pick = |key: &str, id_key: &str| -> Vec<(String, Value)> {
         let list = data_value
             .get_from_path(key)
@@ -507,12 +508,45 @@ fn json_index(
     reports: &[(String, Value)],
     by_id: &dyn Fn(Vec<(String, Value)>) -> Value,
 ) -> Value {
-    let mut m = BTreeMap::new();
+    let mut m = HashMap::new();
     m.insert("lines", by_id(lines.to_vec()));
     m.insert("objectives", by_id(objectives.to_vec()));
     m.insert("actions", by_id(actions.to_vec()));
     m.insert("reports", by_id(reports.to_vec()));
-    Value::from_serializable(&m)
+    Value::from(m)
+}
+
+/// The templates' `data`: the document as a template value, its long lists
+/// converted on every core (`Value::from_serializable` of the whole is the
+/// same value, made on one).
+fn document_value(doc: &data::Document) -> Value {
+    fn list<T: serde::Serialize + Sync>(items: &[T]) -> Value {
+        Value::from(
+            items
+                .par_iter()
+                .with_min_len(64)
+                .map(Value::from_serializable)
+                .collect::<Vec<_>>(),
+        )
+    }
+    let data::Document {
+        site,
+        plan,
+        lines,
+        objectives,
+        actions,
+        reports,
+        pages,
+    } = doc;
+    let mut m = HashMap::new();
+    m.insert("site", Value::from_serializable(site));
+    m.insert("plan", Value::from_serializable(plan));
+    m.insert("lines", list(lines));
+    m.insert("objectives", list(objectives));
+    m.insert("actions", list(actions));
+    m.insert("reports", list(reports));
+    m.insert("pages", list(pages));
+    Value::from(m)
 }
 
 fn base_context(
@@ -582,4 +616,23 @@ fn page_value(config: &Config, lang: &str, job: &Job, content: &str) -> serde_js
         "source_path": job.text.map(|t| t.path.as_str()),
         "translations": translations,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_document_value_is_the_serialised_document() {
+        let opts = crate::Options {
+            root: env!("CARGO_MANIFEST_DIR").into(),
+            ..Default::default()
+        };
+        let c = crate::compile(&opts).expect("the example site builds");
+        for lang in c.config.languages() {
+            let doc = crate::data::document(&c.plan, &c.figures, &c.config, &lang);
+            assert_eq!(
+                super::document_value(&doc),
+                tera::Value::from_serializable(&doc)
+            );
+        }
+    }
 }
