@@ -1,9 +1,11 @@
 //! Render: Tera templates of the theme (and the site's overrides) over the
 //! plan and its figures, in every language; returns files in memory.
 
+pub mod context;
 pub mod facets;
 pub mod feeds;
 pub mod format;
+pub mod jobs;
 pub mod minify;
 pub mod pages;
 pub mod search;

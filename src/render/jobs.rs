@@ -1,0 +1,347 @@
+//! Which template renders which URL of a language, with which variables
+//! besides the shared ones (see docs/templates.md): the list of pages.
+
+use super::pages::SiteInput;
+use crate::data::{self, page_path};
+use crate::load::Kind;
+use crate::model::{Plan, Text};
+use serde_json::json;
+use std::collections::HashMap;
+use tera::Value;
+
+/// One page to render. It owns what it needs (no borrow of the plan), so
+/// that the preview can keep a language's pages and render one on request.
+pub struct Job {
+    pub template: &'static str,
+    pub kind: &'static str,
+    /// URL path relative to the language root ("actions/1.1.7/").
+    pub path: String,
+    pub title: String,
+    pub text: Option<TextRef>,
+    pub extra: Vec<(&'static str, Value)>,
+}
+
+impl Job {
+    /// Its file, relative to the output folder, under the language's `prefix`.
+    pub fn output_path(&self, prefix: &str) -> String {
+        if self.path.ends_with(".html") {
+            format!("{prefix}{}", self.path)
+        } else {
+            format!("{prefix}{}index.html", self.path)
+        }
+    }
+}
+
+/// Which text of the plan a page shows: an entity by its place in the plan.
+#[derive(Debug, Clone, Copy)]
+pub enum TextRef {
+    Home,
+    Line(usize),
+    Objective(usize),
+    Action(usize),
+    Report(usize),
+    Page(usize),
+}
+
+impl TextRef {
+    /// The text in `lang`, or in the default language when not translated.
+    pub fn get<'p>(self, plan: &'p Plan, lang: &str) -> Option<&'p Text> {
+        let (kind, id, text) = match self {
+            TextRef::Home => (Kind::Index, "_index".to_string(), plan.home.as_ref()?),
+            TextRef::Line(i) => plan
+                .lines
+                .get(i)
+                .map(|x| (Kind::Line, x.id.clone(), &x.text))?,
+            TextRef::Objective(i) => plan
+                .objectives
+                .get(i)
+                .map(|x| (Kind::Objective, x.id.clone(), &x.text))?,
+            TextRef::Action(i) => plan
+                .actions
+                .get(i)
+                .map(|x| (Kind::Action, x.id.clone(), &x.text))?,
+            TextRef::Report(i) => plan
+                .reports
+                .get(i)
+                .map(|x| (Kind::Report, x.year.to_string(), &x.text))?,
+            TextRef::Page(i) => plan
+                .pages
+                .get(i)
+                .map(|x| (Kind::Page, x.slug.clone(), &x.text))?,
+        };
+        Some(plan.text(kind, &id, lang, text))
+    }
+}
+
+/// The entities of the templates' `data`, each with its id, in plan order;
+/// lines and objectives also by id.
+pub struct Entities {
+    pub lines: Vec<(String, Value)>,
+    pub objectives: Vec<(String, Value)>,
+    pub actions: Vec<(String, Value)>,
+    pub reports: Vec<(String, Value)>,
+    pub line_at: HashMap<String, Value>,
+    pub objective_at: HashMap<String, Value>,
+}
+
+impl Entities {
+    /// Taken from `data` (values share their contents: this copies pointers).
+    pub fn of(data_value: &Value) -> Entities {
+        let pick = |key: &str, id_key: &str| -> Vec<(String, Value)> {
+            let list = data_value
+                .get_from_path(key)
+                .and_then(|v| v.as_array())
+                .unwrap_or(&[]);
+            list.iter()
+                .map(|v| {
+                    (
+                        v.get_from_path(id_key)
+                            .map(|i| i.to_string())
+                            .unwrap_or_default(),
+                        v.clone(),
+                    )
+                })
+                .collect()
+        };
+        let (lines, objectives) = (pick("lines", "id"), pick("objectives", "id"));
+        // By id, so that each of 100,000 action pages finds its line and objective without a scan.
+        let line_at = lines.iter().cloned().collect();
+        let objective_at = objectives.iter().cloned().collect();
+        Entities {
+            actions: pick("actions", "id"),
+            reports: pick("reports", "year"),
+            lines,
+            objectives,
+            line_at,
+            objective_at,
+        }
+    }
+}
+
+/// Every page of a language, in plan order.
+pub fn jobs(site: &SiteInput, lang: &str, strings: &serde_json::Value, v: &Entities) -> Vec<Job> {
+    let SiteInput {
+        config,
+        plan,
+        facets,
+        history,
+        ..
+    } = *site;
+    let find =
+        |map: &HashMap<String, Value>, id: &str| map.get(id).cloned().unwrap_or(Value::none());
+    let mut jobs: Vec<Job> = Vec::new();
+    let home_title = plan
+        .home
+        .as_ref()
+        .map(|h| plan.text(Kind::Index, "_index", lang, h).title.clone())
+        .unwrap_or_default();
+    let home_text = plan
+        .home
+        .as_ref()
+        .map(|h| plan.text(Kind::Index, "_index", lang, h));
+    let title = if home_title.is_empty() {
+        config.title_in(lang).to_string()
+    } else {
+        home_title
+    };
+    jobs.push(Job {
+        template: "home.html",
+        kind: "home",
+        path: String::new(),
+        title,
+        text: home_text.map(|_| TextRef::Home),
+        extra: vec![],
+    });
+    for (i, l) in plan.lines.iter().enumerate() {
+        let t = plan.text(Kind::Line, &l.id, lang, &l.text);
+        let extra = vec![("line", find(&v.line_at, &l.id))];
+        jobs.push(Job {
+            template: "line.html",
+            kind: "line",
+            path: page_path(Kind::Line, &l.id),
+            title: t.title.clone(),
+            text: Some(TextRef::Line(i)),
+            extra,
+        });
+    }
+    for (i, o) in plan.objectives.iter().enumerate() {
+        let t = plan.text(Kind::Objective, &o.id, lang, &o.text);
+        let extra = vec![
+            ("objective", find(&v.objective_at, &o.id)),
+            ("line", find(&v.line_at, &o.line)),
+        ];
+        jobs.push(Job {
+            template: "objective.html",
+            kind: "objective",
+            path: page_path(Kind::Objective, &o.id),
+            title: t.title.clone(),
+            text: Some(TextRef::Objective(i)),
+            extra,
+        });
+    }
+    for (i, a) in plan.actions.iter().enumerate() {
+        let t = plan.text(Kind::Action, &a.id, lang, &a.text);
+        let prev = i
+            .checked_sub(1)
+            .map_or(Value::none(), |p| v.actions[p].1.clone());
+        let next = v.actions.get(i + 1).map_or(Value::none(), |n| n.1.clone());
+        let extra = vec![
+            (
+                "history",
+                super::context::history_value(
+                    config,
+                    plan,
+                    history,
+                    Kind::Action,
+                    &a.id,
+                    &a.text.path,
+                ),
+            ),
+            ("action", v.actions[i].1.clone()),
+            ("objective", find(&v.objective_at, &a.objective)),
+            ("line", find(&v.line_at, &a.line)),
+            ("prev", prev),
+            ("next", next),
+        ];
+        jobs.push(Job {
+            template: "action.html",
+            kind: "action",
+            path: page_path(Kind::Action, &a.id),
+            title: t.title.clone(),
+            text: Some(TextRef::Action(i)),
+            extra,
+        });
+    }
+    let s = |key: &str| {
+        strings
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or(key)
+            .to_string()
+    };
+    jobs.push(Job {
+        template: "actions.html",
+        kind: "actions",
+        path: "actions/".into(),
+        title: s("actions_title"),
+        text: None,
+        extra: vec![],
+    });
+    jobs.push(Job {
+        template: "reports.html",
+        kind: "reports",
+        path: "reports/".into(),
+        title: s("reports_title"),
+        text: None,
+        extra: vec![],
+    });
+    for (i, r) in plan.reports.iter().enumerate() {
+        let id = r.year.to_string();
+        let t = plan.text(Kind::Report, &id, lang, &r.text);
+        let previous = i
+            .checked_sub(1)
+            .map_or(Value::none(), |p| v.reports[p].1.clone());
+        let title = if t.title.is_empty() {
+            format!("{} {}", s("report_title"), r.year)
+        } else {
+            t.title.clone()
+        };
+        let extra = vec![
+            ("report", v.reports[i].1.clone()),
+            ("previous", previous),
+            (
+                "history",
+                super::context::history_value(
+                    config,
+                    plan,
+                    history,
+                    Kind::Report,
+                    &id,
+                    &r.text.path,
+                ),
+            ),
+        ];
+        jobs.push(Job {
+            template: "report.html",
+            kind: "report",
+            path: page_path(Kind::Report, &id),
+            title,
+            text: Some(TextRef::Report(i)),
+            extra,
+        });
+    }
+    jobs.push(Job {
+        template: "accountability.html",
+        kind: "accountability",
+        path: "accountability/".into(),
+        title: s("accountability_title"),
+        text: None,
+        extra: vec![],
+    });
+    for (i, p) in plan.pages.iter().enumerate() {
+        let t = plan.text(Kind::Page, &p.slug, lang, &p.text);
+        jobs.push(Job {
+            template: "page.html",
+            kind: "page",
+            path: page_path(Kind::Page, &p.slug),
+            title: t.title.clone(),
+            text: Some(TextRef::Page(i)),
+            extra: vec![],
+        });
+    }
+    jobs.push(Job {
+        template: "search.html",
+        kind: "search",
+        path: "search/".into(),
+        title: s("search_title"),
+        text: None,
+        extra: vec![],
+    });
+    for (kind, folder) in super::facets::KINDS {
+        let of_kind: Vec<_> = facets.iter().filter(|f| f.kind == *kind).collect();
+        let list: Vec<_> = of_kind
+            .iter()
+            .map(|f| json!({ "key": f.key, "name": f.name, "url": data::url(config, lang, &f.path), "count": f.actions.len() }))
+            .collect();
+        let title = strings
+            .get("facets")
+            .and_then(|f| f.get(*folder))
+            .and_then(|v| v.as_str())
+            .unwrap_or(folder)
+            .to_string();
+        let extra = vec![
+            ("facet_kind", Value::from(*kind)),
+            ("facets", Value::from_serializable(&list)),
+        ];
+        jobs.push(Job {
+            template: "facets.html",
+            kind: "facets",
+            path: format!("{folder}/"),
+            title,
+            text: None,
+            extra,
+        });
+        for f in of_kind {
+            let value = json!({ "kind": f.kind, "key": f.key, "name": f.name, "url": data::url(config, lang, &f.path), "actions": f.actions });
+            let extra = vec![("facet", Value::from_serializable(&value))];
+            jobs.push(Job {
+                template: "facet.html",
+                kind: "facet",
+                path: f.path.clone(),
+                title: f.name.clone(),
+                text: None,
+                extra,
+            });
+        }
+    }
+    // Every language has its 404 page; hosts serve the root one.
+    jobs.push(Job {
+        template: "404.html",
+        kind: "404",
+        path: "404.html".into(),
+        title: s("not_found_title"),
+        text: None,
+        extra: vec![],
+    });
+    jobs
+}
