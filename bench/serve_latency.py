@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""How long after an editor saves a file does an open preview tab get told to
-reload? Starts `retiment serve` on a copy of a site, listens to the preview's
+"""How long after an editor saves a file does an open preview tab show the
+change? Starts `retiment serve` on a copy of a site, listens to the preview's
 server-sent events like a browser tab does, edits one action file, and times
-the gap between the write and the `reload` event. Loopback only.
+the gap between the write and the `reload` event, then the request for the
+edited action's page that the tab makes (the page renders on request), and
+checks that the page shows the edit. Loopback only.
 
     python3 bench/serve_latency.py [SITE] [--runs N] [--binary PATH]
 """
-import argparse, os, shutil, socket, statistics, subprocess, sys, tempfile, time
+import argparse, http.client, os, shutil, socket, statistics, subprocess, sys, tempfile, time
 
 def free_port():
     with socket.socket() as s:
@@ -57,7 +59,8 @@ def main():
     port = free_port()
     server = subprocess.Popen([args.binary, "serve", "--root", site, "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    times = []
+    times, page_times = [], []
+    action_id = os.path.basename(target)[: -len(".md")]
     try:
         if not wait_until_up(port, time.time() + 120):
             sys.exit("the preview did not start")
@@ -71,14 +74,27 @@ def main():
             if not wait_for(events, "reload", time.time() + 60):
                 sys.exit(f"run {n}: no reload event")
             times.append((time.perf_counter() - started) * 1000)
+            asked = time.perf_counter()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", f"/actions/{action_id}/")
+            body = conn.getresponse().read().decode("utf-8", "replace")
+            conn.close()
+            page_times.append((time.perf_counter() - asked) * 1000)
+            if f"Edit {n}." not in body:
+                sys.exit(f"run {n}: the page does not show the edit")
             events.close()
             time.sleep(0.5)
     finally:
         server.terminate()
         server.wait(timeout=10)
         shutil.rmtree(work, ignore_errors=True)
-    print(f"one-file edit → reload event: min {min(times):.0f} ms, median {statistics.median(times):.0f} ms, "
-          f"max {max(times):.0f} ms over {len(times)} runs ({os.path.relpath(target, site)})")
+    total = [a + b for a, b in zip(times, page_times)]
+    def line(what, xs):
+        return f"{what}: min {min(xs):.0f} ms, median {statistics.median(xs):.0f} ms, max {max(xs):.0f} ms"
+    print(f"{len(times)} runs, editing {os.path.relpath(target, site)}")
+    print(line("  edit → reload event (watch, debounce, rebuild of the model)", times))
+    print(line("  page request → page (rendered on request)", page_times))
+    print(line("  edit → edited page in the tab", total))
 
 if __name__ == "__main__":
     main()

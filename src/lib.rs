@@ -71,19 +71,36 @@ fn read_config(opts: &Options) -> Result<config::Config, Vec<Diagnostic>> {
     config::parse(&text, opts.base_url.as_deref())
 }
 
-/// `compile`, writing pages into `spill` as they are rendered (see `build`).
-fn compile_with(
+/// What the preview keeps from one rebuild to the next.
+#[derive(Default)]
+pub struct Caches {
+    pub parsed: load::ParseCache,
+    pub bodies: render::bodies::BodyCache,
+}
+
+/// The model of a site: loaded, linked, checked and derived (pages not yet
+/// rendered), with the problems found.
+fn model(
     opts: &Options,
     config: config::Config,
-    spill: Option<&output::Spill>,
-) -> Result<Compiled, Vec<Diagnostic>> {
+    caches: Option<&mut Caches>,
+) -> (render::live::Model, Vec<Diagnostic>) {
     let root = &opts.root;
     let mut diags = Vec::new();
-    let sources = load::load(root, &config, &mut diags);
+    let (sources, bodies) = match caches {
+        Some(c) => (
+            load::load_cached(root, &config, &mut c.parsed, &mut diags),
+            Some(&mut c.bodies),
+        ),
+        None => (load::load(root, &config, &mut diags), None),
+    };
     let plan = model::link(sources, &config, opts.drafts, &mut diags);
     warnings::check(&plan, &mut diags);
     let figures = derive::derive(&plan, config.accountability.cooperation_target_pct);
-    render::check_bodies(&plan, &mut diags);
+    match bodies {
+        Some(cache) => render::bodies::check_bodies_cached(&plan, cache, &mut diags),
+        None => render::check_bodies(&plan, &mut diags),
+    }
     let history = history::read(root).unwrap_or_else(|e| {
         diags.push(Diagnostic::warning(
             ".git",
@@ -93,6 +110,29 @@ fn compile_with(
         ));
         None
     });
+    let model = render::live::Model {
+        config,
+        plan,
+        figures,
+        history,
+    };
+    (model, diags)
+}
+
+/// `compile`, writing pages into `spill` as they are rendered (see `build`).
+fn compile_with(
+    opts: &Options,
+    config: config::Config,
+    spill: Option<&output::Spill>,
+) -> Result<Compiled, Vec<Diagnostic>> {
+    let root = &opts.root;
+    let (model, mut diags) = model(opts, config, None);
+    let render::live::Model {
+        config,
+        plan,
+        figures,
+        history,
+    } = model;
     let mut outputs = if diags.iter().any(Diagnostic::is_error) {
         // A plan with errors is never rendered, but the theme is still checked,
         // so that every problem shows up in the same run.
@@ -122,6 +162,39 @@ fn compile_with(
         outputs,
         warnings: all.into_sorted(),
     })
+}
+
+/// A site compiled for the preview: every file but the pages, which render on request.
+pub struct LiveSite {
+    pub live: render::live::Live,
+    pub files: Vec<render::Output>,
+    /// Warnings only.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Compile for the preview: only files that changed since `caches` saw them
+/// are parsed and checked again, and pages are left to render on request
+/// (a template error on one page shows when that page is asked for).
+pub fn compile_live(opts: &Options, caches: &mut Caches) -> Result<LiveSite, Vec<Diagnostic>> {
+    roomy_threads();
+    let config = read_config(opts)?;
+    let (model, mut diags) = model(opts, config, Some(caches));
+    let live = if diags.iter().any(Diagnostic::is_error) {
+        render::check_theme(&opts.root, &model.config, &model.plan, &mut diags);
+        None
+    } else {
+        render::live::Live::new(&opts.root, model, &mut diags)
+    };
+    let mut all = Diagnostics::new();
+    all.extend(diags);
+    match live {
+        Some((live, files)) if !all.has_errors() => Ok(LiveSite {
+            live,
+            files,
+            warnings: all.into_sorted(),
+        }),
+        _ => Err(all.into_sorted()),
+    }
 }
 
 /// Give rayon's workers 64 MiB stacks (reserved, not used, until needed):

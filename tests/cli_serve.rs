@@ -88,12 +88,15 @@ fn read_until(stream: &mut BufReader<TcpStream>, needle: &str, limit: Duration) 
     seen
 }
 
-#[test]
-fn serve_previews_and_reloads() {
+/// `retiment serve` on a copy of a fixture (in `site/` of the folder that
+/// comes back), once it answers.
+fn serve_copy_of(fixture: &str) -> (tempfile::TempDir, Server, u16) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
     copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cli-site"),
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(fixture),
         &root,
     );
     let port = free_port();
@@ -109,8 +112,15 @@ fn serve_previews_and_reloads() {
         .stderr(Stdio::null())
         .spawn()
         .expect("start retiment serve");
-    let _server = Server(child);
+    let server = Server(child);
     wait_until_up(port);
+    (tmp, server, port)
+}
+
+#[test]
+fn serve_previews_and_reloads() {
+    let (tmp, _server, port) = serve_copy_of("cli-site");
+    let root = tmp.path().join("site");
 
     let (status, home) = get(port, "/");
     assert_eq!(status, 200);
@@ -179,4 +189,25 @@ fn serve_previews_and_reloads() {
     let (status, action) = get(port, "/actions/1.1.1/");
     assert_eq!(status, 200);
     assert!(action.contains("Chair the renamed working group"));
+}
+
+/// Pages render when asked for: a page whose template fails at render time
+/// answers 500 with the problem at its template line, and the rest of the
+/// site is still served.
+#[test]
+fn a_page_that_fails_to_render_shows_why() {
+    let (tmp, _server, port) = serve_copy_of("bad-render");
+    let root = tmp.path().join("site");
+    let (status, home) = get(port, "/");
+    assert_eq!(status, 200, "{home}");
+    let page = std::fs::read_dir(root.join("content/pages"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .unwrap();
+    let slug = page.file_stem().unwrap().to_string_lossy().into_owned();
+    let (status, body) = get(port, &format!("/{slug}/"));
+    assert_eq!(status, 500, "{body}");
+    assert!(body.contains("templates/page.html:4:12"), "{body}");
+    assert!(body.contains("no_such_field"), "{body}");
 }

@@ -2,6 +2,7 @@
 //! split into front matter and body, and parsed into its kind's typed struct.
 //! Anything unexpected is an error rather than silently skipped.
 
+pub mod cache;
 pub mod frontmatter;
 pub mod kinds;
 pub mod limits;
@@ -10,6 +11,7 @@ pub mod values;
 
 use crate::config::Config;
 use crate::diagnostics::{line_col, Diagnostic};
+pub use cache::ParseCache;
 use kinds::*;
 pub use names::is_valid_id;
 use names::{classify, is_ignored};
@@ -100,6 +102,7 @@ struct Found {
     lang: Option<String>,
 }
 
+#[derive(Clone)]
 enum Parsed {
     Index(Source<IndexFm>),
     Line(Source<LineFm>),
@@ -113,6 +116,25 @@ enum Parsed {
 
 /// Load `content/` under `root`. Diagnostics are appended; what could be parsed is returned.
 pub fn load(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Sources {
+    load_with(root, config, None, diags)
+}
+
+/// `load`, parsing only the files that changed since `cache` saw them.
+pub fn load_cached(
+    root: &Path,
+    config: &Config,
+    cache: &mut ParseCache,
+    diags: &mut Vec<Diagnostic>,
+) -> Sources {
+    load_with(root, config, Some(cache), diags)
+}
+
+fn load_with(
+    root: &Path,
+    config: &Config,
+    cache: Option<&mut ParseCache>,
+    diags: &mut Vec<Diagnostic>,
+) -> Sources {
     let content = root.join("content");
     let mut sources = Sources::default();
     if std::fs::symlink_metadata(&content).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -130,8 +152,10 @@ pub fn load(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Source
         return sources;
     }
     let found = walk(&content, config, diags);
-    let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> =
-        found.par_iter().map(read_and_parse).collect();
+    let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> = match cache {
+        Some(c) => c.parse(&found),
+        None => found.par_iter().map(read_and_parse).collect(),
+    };
     for (item, file_diags) in parsed {
         diags.extend(file_diags);
         match item {

@@ -63,13 +63,6 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// The page whose file is `path` (`es/actions/1.1.7/index.html`).
-    pub fn job(&self, path: &str) -> Option<&Job> {
-        let rel = path.strip_prefix(&self.prefix)?;
-        let dir = rel.strip_suffix("index.html").unwrap_or(rel);
-        self.jobs.iter().find(|j| j.path == dir || j.path == rel)
-    }
-
     /// Files of the pages, relative to the output folder.
     pub fn page_paths(&self) -> impl Iterator<Item = String> + '_ {
         self.jobs.iter().map(|j| j.output_path(&self.prefix))

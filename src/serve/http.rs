@@ -115,7 +115,7 @@ fn send(req: Request, status: u16, content_type: &str, body: Arc<[u8]>) {
 }
 
 /// Answer one request from the site in memory.
-pub fn handle(req: Request, site: &RwLock<Site>, hub: &Arc<Hub>) {
+pub fn handle(req: Request, site: &RwLock<Site>, hub: &Arc<Hub>, root: &std::path::Path) {
     if !matches!(req.method(), Method::Get | Method::Head) {
         send(
             req,
@@ -141,37 +141,60 @@ pub fn handle(req: Request, site: &RwLock<Site>, hub: &Arc<Hub>) {
         events(req, hub, error);
         return;
     }
-    // Clone what is needed and let go of the lock before writing to the socket.
-    let (status, path, body) = {
+    // Resolve under the lock; read or render the file after letting go of it.
+    let (status, path) = {
         let Ok(s) = site.read() else { return };
-        if s.files.is_empty() {
+        if s.is_empty() {
             // No build has succeeded yet: say why, and reload once one does.
             let page = super::error_page(
                 s.error
                     .as_deref()
                     .unwrap_or("the site has not been built yet"),
             );
-            (500, "index.html".to_string(), Arc::from(page.into_bytes()))
-        } else {
-            let has = |p: &str| s.files.contains_key(p);
-            match resolve(&url, has) {
-                Resolved::File(p) => (200, p.clone(), s.files[&p].clone()),
-                Resolved::Redirect(to) => {
-                    drop(s);
-                    let mut response =
-                        Response::from_string(format!("see {to}\n")).with_status_code(301);
-                    response.add_header(header("Location", &to));
-                    let _ = req.respond(response);
-                    return;
-                }
-                Resolved::NotFound => match not_found_page(&url, has) {
-                    Some(p) => (404, p.clone(), s.files[&p].clone()),
-                    None => (404, "404.txt".to_string(), Arc::from(&b"not found\n"[..])),
-                },
+            drop(s);
+            send(
+                req,
+                500,
+                "text/html; charset=utf-8",
+                Arc::from(page.into_bytes()),
+            );
+            return;
+        }
+        let has = |p: &str| s.has(p);
+        match resolve(&url, has) {
+            Resolved::File(p) => (200, p),
+            Resolved::Redirect(to) => {
+                drop(s);
+                let mut response =
+                    Response::from_string(format!("see {to}\n")).with_status_code(301);
+                response.add_header(header("Location", &to));
+                let _ = req.respond(response);
+                return;
             }
+            Resolved::NotFound => match not_found_page(&url, has) {
+                Some(p) => (404, p),
+                None => (404, "404.txt".to_string()),
+            },
         }
     };
-    send(req, status, &content_type(&path), body);
+    match super::file(site, root, &path) {
+        Some(Ok(body)) => send(req, status, &content_type(&path), body),
+        Some(Err(text)) => {
+            let page = super::render_error_page(&text);
+            send(
+                req,
+                500,
+                "text/html; charset=utf-8",
+                Arc::from(page.into_bytes()),
+            );
+        }
+        None => send(
+            req,
+            404,
+            "text/plain; charset=utf-8",
+            Arc::from(&b"not found\n"[..]),
+        ),
+    }
 }
 
 /// One SSE frame; multi-line data gets one `data:` line per line.

@@ -1,8 +1,10 @@
 //! `retiment serve`: the editors' live preview. The site is compiled in
 //! memory and served from there over HTTP on loopback; a change to the
-//! sources recompiles it and reloads open tabs through server-sent events. A
-//! failed rebuild keeps the last good site online and shows the problems in
-//! the terminal and over the page.
+//! sources recompiles it (parsing and checking again only the files that
+//! changed) and reloads open tabs through server-sent events. Pages render
+//! when a tab asks for them, so an edit costs the pages being looked at,
+//! not the whole site. A failed rebuild keeps the last good site online and
+//! shows the problems in the terminal and over the page.
 
 pub mod http;
 pub mod watch;
@@ -25,12 +27,27 @@ pub struct ServeOptions {
     pub drafts: bool,
 }
 
-/// The site as served: output path → bytes, and why the last rebuild failed.
+/// The site as served: output path → bytes, the pages (rendered on
+/// request, then kept until the next rebuild), and why the last rebuild failed.
 #[derive(Default)]
 pub struct Site {
     pub files: HashMap<String, Arc<[u8]>>,
+    pub live: Option<Arc<crate::render::live::Live>>,
+    pub pages: Mutex<HashMap<String, Arc<[u8]>>>,
     /// The diagnostics of the last rebuild, when it failed (human format).
     pub error: Option<String>,
+}
+
+impl Site {
+    /// Whether the site has a file or page at this output path.
+    pub fn has(&self, path: &str) -> bool {
+        self.files.contains_key(path) || self.live.as_ref().is_some_and(|l| l.has_page(path))
+    }
+
+    /// Whether a build has succeeded yet.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty() && self.live.is_none()
+    }
 }
 
 /// What open tabs are told.
@@ -80,7 +97,8 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         drafts: opts.drafts,
     };
 
-    rebuild(&compile_opts, &site, &hub);
+    let mut caches = crate::Caches::default();
+    rebuild(&compile_opts, &mut caches, &site, &hub);
     println!("serving {} at {url} (press Ctrl-C to stop)", root.display());
     if opts.bind.is_unspecified() {
         println!("note: links in the pages point at {url}; open the site through that address");
@@ -92,22 +110,28 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
     match watch::Watcher::new(&root) {
         Ok(watcher) => {
             let (site, hub) = (Arc::clone(&site), Arc::clone(&hub));
-            std::thread::spawn(move || watch_loop(watcher, &compile_opts, &site, &hub));
+            std::thread::spawn(move || watch_loop(watcher, &compile_opts, caches, &site, &hub));
         }
         Err(e) => eprintln!("warning: {e}; the preview will not rebuild by itself"),
     }
 
     for request in server.incoming_requests() {
-        let (site, hub) = (Arc::clone(&site), Arc::clone(&hub));
+        let (site, hub, root) = (Arc::clone(&site), Arc::clone(&hub), root.clone());
         // Event streams stay open for as long as a tab does; every request
         // gets its own thread so that none waits for another.
-        std::thread::spawn(move || http::handle(request, &site, &hub));
+        std::thread::spawn(move || http::handle(request, &site, &hub, &root));
     }
     Ok(())
 }
 
 /// Rebuild after each burst of changes to the sources.
-fn watch_loop(mut watcher: watch::Watcher, opts: &Options, site: &RwLock<Site>, hub: &Hub) {
+fn watch_loop(
+    mut watcher: watch::Watcher,
+    opts: &Options,
+    mut caches: crate::Caches,
+    site: &RwLock<Site>,
+    hub: &Hub,
+) {
     while let Ok(first) = watcher.events.recv() {
         // Everything already waiting is part of the same rebuild.
         let mut batch = vec![first];
@@ -131,33 +155,40 @@ fn watch_loop(mut watcher: watch::Watcher, opts: &Options, site: &RwLock<Site>, 
             String::new()
         };
         eprintln!("changed: {}{more}", shown.join(", "));
-        rebuild(opts, site, hub);
+        for path in &changed {
+            caches.parsed.forget(path);
+        }
+        // The configuration decides how content files are read (languages).
+        if changed
+            .iter()
+            .any(|p| p.ends_with(crate::config::CONFIG_FILE))
+        {
+            caches.parsed.clear();
+        }
+        rebuild(opts, &mut caches, site, hub);
     }
 }
 
 /// Compile in memory; on success swap the site and reload tabs, on failure
 /// keep the last good site, print the problems and show them in tabs.
-fn rebuild(opts: &Options, site: &RwLock<Site>, hub: &Hub) {
+fn rebuild(opts: &Options, caches: &mut crate::Caches, site: &RwLock<Site>, hub: &Hub) {
     let started = Instant::now();
-    match crate::compile(opts) {
+    match crate::compile_live(opts, caches) {
         Ok(compiled) => {
             eprint!("{}", report::human(&compiled.warnings, &opts.root));
-            let pages = compiled
-                .outputs
-                .iter()
-                .filter(|o| o.path.ends_with(".html"))
-                .count();
             let files = compiled
-                .outputs
+                .files
                 .into_iter()
                 .map(|o| (o.path.clone(), Arc::from(with_livereload(&o.path, o.bytes))))
                 .collect();
             if let Ok(mut s) = site.write() {
                 s.files = files;
+                s.live = Some(Arc::new(compiled.live));
+                s.pages = Mutex::default();
                 s.error = None;
             }
             eprintln!(
-                "built {pages} pages in {} ms ({})",
+                "rebuilt in {} ms; pages render as they are opened ({})",
                 started.elapsed().as_millis(),
                 report::summary(&compiled.warnings)
             );
@@ -176,6 +207,45 @@ fn rebuild(opts: &Options, site: &RwLock<Site>, hub: &Hub) {
             hub.broadcast(&Event::Error(text));
         }
     }
+}
+
+/// The bytes of the file or page at `path`: a page is rendered the first
+/// time it is asked for. A page whose template fails comes back as the
+/// error, in the human format.
+pub fn file(
+    site: &RwLock<Site>,
+    root: &std::path::Path,
+    path: &str,
+) -> Option<Result<Arc<[u8]>, String>> {
+    let live = {
+        let s = site.read().ok()?;
+        if let Some(f) = s.files.get(path) {
+            return Some(Ok(f.clone()));
+        }
+        if let Some(p) = s.pages.lock().ok()?.get(path) {
+            return Some(Ok(p.clone()));
+        }
+        s.live.clone()?
+    };
+    // Rendered without holding the lock: other requests go on meanwhile.
+    let rendered = match live.render(path)? {
+        Ok(o) => o,
+        Err(d) => {
+            let text = report::human(std::slice::from_ref(&d), root);
+            eprint!("{text}");
+            return Some(Err(text));
+        }
+    };
+    let bytes: Arc<[u8]> = Arc::from(with_livereload(path, rendered.bytes));
+    if let Ok(s) = site.read() {
+        // Only if the site was not rebuilt meanwhile.
+        if s.live.as_ref().is_some_and(|l| Arc::ptr_eq(l, &live)) {
+            if let Ok(mut pages) = s.pages.lock() {
+                pages.insert(path.to_string(), bytes.clone());
+            }
+        }
+    }
+    Some(Ok(bytes))
 }
 
 /// `<script src="/__retiment/livereload.js"></script>` before the last
@@ -199,13 +269,30 @@ pub fn with_livereload(path: &str, bytes: Vec<u8>) -> Vec<u8> {
 
 /// The page shown while no build has succeeded yet; it reloads once one does.
 pub fn error_page(text: &str) -> String {
+    problem_page(
+        "The site does not build yet",
+        "Fix the problems below; this page reloads by itself when the site builds.",
+        text,
+    )
+}
+
+/// The page shown for a page whose template fails; it reloads on the next change.
+pub fn render_error_page(text: &str) -> String {
+    problem_page(
+        "This page does not render",
+        "Its template stopped at the problem below; this page reloads by itself after the next change.",
+        text,
+    )
+}
+
+fn problem_page(heading: &str, lead: &str, text: &str) -> String {
     let escaped = text
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;");
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>retiment: the site does not build</title></head>\n\
-         <body><h1>The site does not build yet</h1><p>Fix the problems below; this page reloads by itself when the site builds.</p>\n\
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>retiment: {heading}</title></head>\n\
+         <body><h1>{heading}</h1><p>{lead}</p>\n\
          <pre>{escaped}</pre><script src=\"{}\"></script></body></html>\n",
         http::SCRIPT_PATH
     )

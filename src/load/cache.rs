@@ -1,0 +1,95 @@
+//! Parsed content files kept between rebuilds of the preview: a file is
+//! read and parsed again only when its size or modification time changed,
+//! or when the file watcher said it changed.
+
+use super::{read_and_parse, Found, Parsed};
+use crate::diagnostics::Diagnostic;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// What was parsed of each content file, by path.
+#[derive(Default)]
+pub struct ParseCache {
+    entries: HashMap<PathBuf, Entry>,
+}
+
+/// What reading one file gave.
+pub(super) type FileResult = (Option<Parsed>, Vec<Diagnostic>);
+
+struct Entry {
+    stamp: Stamp,
+    parsed: Option<Parsed>,
+    diags: Vec<Diagnostic>,
+}
+
+/// What tells a file's versions apart without reading it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some(Stamp {
+        len: meta.len(),
+        modified: meta.modified().ok(),
+    })
+}
+
+impl ParseCache {
+    /// Parse `path` again next time, whatever its size and time say (two
+    /// saves within the file system's time resolution look the same).
+    pub fn forget(&mut self, path: &Path) {
+        self.entries.remove(path);
+    }
+
+    /// Forget everything (the configuration changed how files are read).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    /// Files parsed the last time.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Parse the files found, reusing what is unchanged; files no longer
+    /// found are dropped.
+    pub(super) fn parse(&mut self, found: &[Found]) -> Vec<FileResult> {
+        let results: Vec<(Option<Stamp>, FileResult)> = found
+            .par_iter()
+            .map(|f| {
+                let now = stamp(&f.path);
+                let kept = self
+                    .entries
+                    .get(&f.path)
+                    .filter(|e| now == Some(e.stamp))
+                    .map(|e| (e.parsed.clone(), e.diags.clone()));
+                (now, kept.unwrap_or_else(|| read_and_parse(f)))
+            })
+            .collect();
+        let mut entries = HashMap::with_capacity(found.len());
+        let mut parsed = Vec::with_capacity(found.len());
+        for (f, (now, (p, d))) in found.iter().zip(results) {
+            // A file whose stamp could not be read is parsed again next time.
+            if let Some(stamp) = now {
+                let entry = Entry {
+                    stamp,
+                    parsed: p.clone(),
+                    diags: d.clone(),
+                };
+                entries.insert(f.path.clone(), entry);
+            }
+            parsed.push((p, d));
+        }
+        self.entries = entries;
+        parsed
+    }
+}

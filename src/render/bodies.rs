@@ -1,0 +1,125 @@
+//! Broken `@/` links in Markdown bodies, found by rendering every body once
+//! per build; the preview keeps the findings of bodies that did not change.
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{Plan, Text};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+/// Check every Markdown body (default language and translations) for broken
+/// `@/` links, each in its own file's language, in parallel.
+pub fn check_bodies(plan: &Plan, diags: &mut Vec<Diagnostic>) {
+    check_bodies_cached(plan, &mut BodyCache::default(), diags);
+}
+
+/// What the last check found in each body, while the set of link targets
+/// (the plan's ids) stays the same.
+#[derive(Default)]
+pub struct BodyCache {
+    targets: u64,
+    found: HashMap<String, (u64, Vec<Diagnostic>)>,
+}
+
+/// `check_bodies`, rendering only bodies that changed since `cache` saw
+/// them (all of them when an id was added, removed or renamed).
+pub fn check_bodies_cached(plan: &Plan, cache: &mut BodyCache, diags: &mut Vec<Diagnostic>) {
+    let targets = targets_of(plan);
+    if targets != cache.targets {
+        cache.found.clear();
+        cache.targets = targets;
+    }
+    let mut texts: Vec<&Text> = Vec::new();
+    texts.extend(plan.home.iter());
+    texts.extend(plan.lines.iter().map(|x| &x.text));
+    texts.extend(plan.objectives.iter().map(|x| &x.text));
+    texts.extend(plan.actions.iter().map(|x| &x.text));
+    texts.extend(plan.reports.iter().map(|x| &x.text));
+    texts.extend(plan.pages.iter().map(|x| &x.text));
+    texts.extend(plan.translations.values());
+    let found: Vec<(u64, Vec<Diagnostic>)> = texts
+        .par_iter()
+        .map(|t| {
+            let key = body_key(t);
+            if let Some((k, d)) = cache.found.get(&t.path) {
+                if *k == key {
+                    return (key, d.clone());
+                }
+            }
+            (key, broken_links(plan, t))
+        })
+        .collect();
+    cache.found = texts
+        .iter()
+        .zip(found)
+        .map(|(t, (key, d))| {
+            diags.extend(d.iter().cloned());
+            (t.path.clone(), (key, d))
+        })
+        .collect();
+}
+
+fn broken_links(plan: &Plan, t: &Text) -> Vec<Diagnostic> {
+    let mut d = Vec::new();
+    let resolve = |path: &str| plan.resolve_content_path(path).map(|_| String::new());
+    let cx = crate::markdown::Context {
+        path: &t.path,
+        body_line: t.body_line,
+        resolve: &resolve,
+        raw_html: true,
+    };
+    crate::markdown::render(&t.body, &cx, &mut d);
+    d
+}
+
+/// What a body's findings depend on besides the plan's ids.
+fn body_key(t: &Text) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    (&t.body, t.body_line).hash(&mut h);
+    h.finish()
+}
+
+/// The plan's link targets, as one number.
+fn targets_of(plan: &Plan) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    plan.home.is_some().hash(&mut h);
+    plan.lines.iter().for_each(|x| x.id.hash(&mut h));
+    plan.objectives.iter().for_each(|x| x.id.hash(&mut h));
+    plan.actions.iter().for_each(|x| x.id.hash(&mut h));
+    plan.reports.iter().for_each(|x| x.year.hash(&mut h));
+    plan.pages.iter().for_each(|x| x.slug.hash(&mut h));
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unchanged_bodies_keep_their_findings_and_changed_ones_are_checked() {
+        let opts = crate::Options {
+            root: env!("CARGO_MANIFEST_DIR").into(),
+            ..Default::default()
+        };
+        let mut plan = crate::compile(&opts).expect("the example site builds").plan;
+        let mut cache = BodyCache::default();
+        let mut diags = Vec::new();
+        check_bodies_cached(&plan, &mut cache, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        plan.actions[0]
+            .text
+            .body
+            .push_str("\n[broken](@/actions/9.9.9.md)\n");
+        check_bodies_cached(&plan, &mut cache, &mut diags);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].message.contains("9.9.9"), "{}", diags[0].message);
+        // A removed id makes every body be checked again: links to it break.
+        diags.clear();
+        plan.actions.pop();
+        check_bodies_cached(&plan, &mut cache, &mut diags);
+        let mut fresh = Vec::new();
+        check_bodies(&plan, &mut fresh);
+        assert_eq!(diags, fresh);
+        assert!(diags.len() > 1, "{diags:?}");
+    }
+}

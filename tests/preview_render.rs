@@ -1,0 +1,108 @@
+//! The preview renders pages on request and parses again only what changed
+//! (docs/performance.md). Neither may show anything but what `build` writes.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn options(root: &Path) -> retiment::Options {
+    retiment::Options {
+        root: root.to_path_buf(),
+        ..Default::default()
+    }
+}
+
+/// Every file of the site as `compile` makes it (the manifest left out: the preview has none).
+fn built(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    common::compile_ok(root, false)
+        .outputs
+        .into_iter()
+        .filter(|o| o.path != retiment::output::MANIFEST)
+        .map(|o| (o.path, o.bytes))
+        .collect()
+}
+
+/// Every file of the site as the preview serves it, each page rendered on request.
+fn previewed(root: &Path, caches: &mut retiment::Caches) -> BTreeMap<String, Vec<u8>> {
+    let site = retiment::compile_live(&options(root), caches)
+        .unwrap_or_else(|d| panic!("{}", common::show(&d)));
+    let mut files: BTreeMap<String, Vec<u8>> =
+        site.files.into_iter().map(|o| (o.path, o.bytes)).collect();
+    let pages: Vec<String> = built(root)
+        .into_keys()
+        .filter(|p| p.ends_with(".html"))
+        .collect();
+    for path in pages {
+        assert!(
+            site.live.has_page(&path),
+            "{path} is not a page of the preview"
+        );
+        let page = site.live.render(&path).expect("a page").expect("renders");
+        assert_eq!(page.path, path);
+        files.insert(path, page.bytes);
+    }
+    files
+}
+
+#[test]
+fn pages_rendered_on_request_are_the_built_pages() {
+    for site in [common::fixture("good-en"), common::repo_root()] {
+        let want = built(&site);
+        let got = previewed(&site, &mut retiment::Caches::default());
+        common::assert_same_tree(&want, &got, &site.display().to_string());
+    }
+}
+
+#[test]
+fn a_rebuild_with_caches_is_a_fresh_build() {
+    let tmp = common::TempDir::new("preview-caches");
+    let site = tmp.join("site");
+    common::write_tree(&common::read_tree(&common::fixture("good-en")), &site);
+    let mut caches = retiment::Caches::default();
+    previewed(&site, &mut caches);
+    assert!(
+        caches.parsed.len() > 10,
+        "{} files parsed",
+        caches.parsed.len()
+    );
+
+    // Edit one action (same length, same second: the watcher's word is what counts).
+    let actions = site.join("content/actions");
+    let first = std::fs::read_dir(&actions)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "md") && !p.to_string_lossy().contains(".fr.")
+        })
+        .min()
+        .unwrap();
+    let text = std::fs::read_to_string(&first).unwrap();
+    let title_at = text.find("title:").expect("a title");
+    let mut edited = text.clone().into_bytes();
+    let c = title_at + "title: ".len() + 1;
+    edited[c] = if edited[c] == b'X' { b'Y' } else { b'X' };
+    std::fs::write(&first, &edited).unwrap();
+    caches.parsed.forget(&first);
+    let after = previewed(&site, &mut caches);
+    common::assert_same_tree(&built(&site), &after, "after an edit");
+
+    // Remove another file: links to it break in the cached run as in a fresh one.
+    let second = std::fs::read_dir(&actions)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p != &first && p.extension().is_some_and(|e| e == "md"))
+        .max()
+        .unwrap();
+    std::fs::remove_file(&second).unwrap();
+    let cached = retiment::compile_live(&options(&site), &mut caches).map(|_| ());
+    let fresh = common::compile(&site, false).map(|_| ());
+    match (cached, fresh) {
+        (Ok(()), Ok(())) => {
+            let after = previewed(&site, &mut caches);
+            common::assert_same_tree(&built(&site), &after, "after a removal");
+        }
+        (Err(a), Err(b)) => assert_eq!(a, b),
+        (a, b) => panic!("the cached run and a fresh one disagree: {a:?} / {b:?}"),
+    }
+}
