@@ -24,6 +24,22 @@ def wait_until_up(port, deadline):
             time.sleep(0.05)
     return False
 
+def wait_until_built(port, deadline):
+    """The first build is done (and the watcher started) once a page answers."""
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", "/")
+            status = conn.getresponse().status
+            conn.close()
+            if status == 200:
+                time.sleep(1)
+                return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return False
+
 def open_events(port):
     s = socket.create_connection(("127.0.0.1", port), timeout=30)
     s.sendall(b"GET /__retiment/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
@@ -62,7 +78,7 @@ def main():
     times, page_times = [], []
     action_id = os.path.basename(target)[: -len(".md")]
     try:
-        if not wait_until_up(port, time.time() + 120):
+        if not wait_until_up(port, time.time() + 120) or not wait_until_built(port, time.time() + 600):
             sys.exit("the preview did not start")
         original = open(target, encoding="utf-8").read()
         for n in range(args.runs):

@@ -29,15 +29,12 @@ fn previewed(root: &Path, caches: &mut retiment::Caches) -> BTreeMap<String, Vec
         .unwrap_or_else(|d| panic!("{}", common::show(&d)));
     let mut files: BTreeMap<String, Vec<u8>> =
         site.files.into_iter().map(|o| (o.path, o.bytes)).collect();
-    let pages: Vec<String> = built(root)
+    let on_request: Vec<String> = built(root)
         .into_keys()
-        .filter(|p| p.ends_with(".html"))
+        .filter(|p| p.ends_with(".html") || p.ends_with("search/index.json"))
         .collect();
-    for path in pages {
-        assert!(
-            site.live.has_page(&path),
-            "{path} is not a page of the preview"
-        );
+    for path in on_request {
+        assert!(site.live.has(&path), "{path} is not made by the preview");
         let page = site.live.render(&path).expect("a page").expect("renders");
         assert_eq!(page.path, path);
         files.insert(path, page.bytes);

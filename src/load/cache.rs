@@ -63,23 +63,25 @@ impl ParseCache {
     /// Parse the files found, reusing what is unchanged; files no longer
     /// found are dropped.
     pub(super) fn parse(&mut self, found: &[Found]) -> Vec<FileResult> {
-        let results: Vec<(Option<Stamp>, FileResult)> = found
+        let stamps: Vec<Option<Stamp>> = found.par_iter().map(|f| stamp(&f.path)).collect();
+        // Unchanged entries move to the new map; the rest are parsed (in parallel).
+        let mut old = std::mem::take(&mut self.entries);
+        let mut entries = HashMap::with_capacity(found.len());
+        for (f, now) in found.iter().zip(&stamps) {
+            if let Some(e) = old.remove(&f.path).filter(|e| Some(e.stamp) == *now) {
+                entries.insert(f.path.clone(), e);
+            }
+        }
+        let results: Vec<FileResult> = found
             .par_iter()
-            .map(|f| {
-                let now = stamp(&f.path);
-                let kept = self
-                    .entries
-                    .get(&f.path)
-                    .filter(|e| now == Some(e.stamp))
-                    .map(|e| (e.parsed.clone(), e.diags.clone()));
-                (now, kept.unwrap_or_else(|| read_and_parse(f)))
+            .map(|f| match entries.get(&f.path) {
+                Some(e) => (e.parsed.clone(), e.diags.clone()),
+                None => read_and_parse(f),
             })
             .collect();
-        let mut entries = HashMap::with_capacity(found.len());
-        let mut parsed = Vec::with_capacity(found.len());
-        for (f, (now, (p, d))) in found.iter().zip(results) {
+        for ((f, now), (p, d)) in found.iter().zip(stamps).zip(&results) {
             // A file whose stamp could not be read is parsed again next time.
-            if let Some(stamp) = now {
+            if let (Some(stamp), false) = (now, entries.contains_key(&f.path)) {
                 let entry = Entry {
                     stamp,
                     parsed: p.clone(),
@@ -87,9 +89,8 @@ impl ParseCache {
                 };
                 entries.insert(f.path.clone(), entry);
             }
-            parsed.push((p, d));
         }
         self.entries = entries;
-        parsed
+        results
     }
 }

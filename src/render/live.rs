@@ -1,5 +1,5 @@
-//! The preview's renderer: every file but the pages made at once, and each
-//! page rendered when it is asked for, so that an edit re-renders only the
+//! The preview's renderer: every file but the pages and search indexes made
+//! at once, and each page rendered when it is asked for, so that an edit re-renders only the
 //! pages a browser looks at (docs/performance.md).
 
 use super::pages::{Prepared, SiteInput};
@@ -23,6 +23,8 @@ pub struct Live {
     languages: Vec<Prepared>,
     /// Page file → (language, page), for requests.
     pages: HashMap<String, (usize, usize)>,
+    /// Search index file → language.
+    search: HashMap<String, String>,
 }
 
 /// What the site model is: the parts `Live` takes ownership of.
@@ -67,7 +69,13 @@ impl Live {
                     .map(move |(j, path)| (path, (l, j)))
             })
             .collect();
+        let search = config
+            .languages()
+            .into_iter()
+            .map(|l| (super::search::index_path(&config, &l), l))
+            .collect();
         let live = Live {
+            search,
             config,
             plan,
             figures,
@@ -80,13 +88,17 @@ impl Live {
         Some((live, files))
     }
 
-    /// Whether `path` (`es/actions/1.1.7/index.html`) is a page of the site.
-    pub fn has_page(&self, path: &str) -> bool {
-        self.pages.contains_key(path)
+    /// Whether `path` (`es/actions/1.1.7/index.html`) is a file this makes
+    /// on request: a page, or a search index.
+    pub fn has(&self, path: &str) -> bool {
+        self.pages.contains_key(path) || self.search.contains_key(path)
     }
 
-    /// Render the page whose file is `path`; `None` when there is no such page.
+    /// Make the file at `path` (see `has`); `None` when there is no such file.
     pub fn render(&self, path: &str) -> Option<Result<Output, Diagnostic>> {
+        if let Some(lang) = self.search.get(path) {
+            return Some(Ok(super::search::index(&self.plan, &self.config, lang)));
+        }
         let &(l, j) = self.pages.get(path)?;
         let prepared = self.languages.get(l)?;
         let job = prepared.jobs.get(j)?;

@@ -170,7 +170,12 @@ pub(crate) fn assemble(
             outputs.extend(lang_outputs);
             paths
         };
-        outputs.push(keep(search::index(plan, config, &lang)));
+        // The preview makes the search index when the search page asks for it.
+        if lazy {
+            page_paths.push(search::index_path(config, &lang));
+        } else {
+            outputs.push(keep(search::index(plan, config, &lang)));
+        }
         if lang == config.default_language {
             let prefix_len = config.lang_prefix(&lang).len();
             sitemap_paths = lang_pages

@@ -57,6 +57,11 @@ pub fn plain_text(markdown: &str) -> String {
         .collect()
 }
 
+/// Where a language's search index is, relative to the output folder.
+pub fn index_path(config: &Config, lang: &str) -> String {
+    format!("{}search/index.json", config.lang_prefix(lang))
+}
+
 pub fn index(plan: &Plan, config: &Config, lang: &str) -> Output {
     let mut docs: Vec<(Kind, &'static str, String, &Text)> = Vec::new();
     docs.extend(
@@ -102,7 +107,7 @@ pub fn index(plan: &Plan, config: &Config, lang: &str) -> Output {
     let mut bytes = serde_json::to_vec(&out).unwrap_or_default();
     bytes.push(b'\n');
     Output {
-        path: format!("{}search/index.json", config.lang_prefix(lang)),
+        path: index_path(config, lang),
         bytes,
     }
 }

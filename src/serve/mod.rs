@@ -41,7 +41,7 @@ pub struct Site {
 impl Site {
     /// Whether the site has a file or page at this output path.
     pub fn has(&self, path: &str) -> bool {
-        self.files.contains_key(path) || self.live.as_ref().is_some_and(|l| l.has_page(path))
+        self.files.contains_key(path) || self.live.as_ref().is_some_and(|l| l.has(path))
     }
 
     /// Whether a build has succeeded yet.
