@@ -181,11 +181,16 @@ fn rebuild(opts: &Options, caches: &mut crate::Caches, site: &RwLock<Site>, hub:
                 .into_iter()
                 .map(|o| (o.path.clone(), Arc::from(with_livereload(&o.path, o.bytes))))
                 .collect();
+            let fresh = Site {
+                files,
+                live: Some(Arc::new(compiled.live)),
+                pages: Mutex::default(),
+                error: None,
+            };
             if let Ok(mut s) = site.write() {
-                s.files = files;
-                s.live = Some(Arc::new(compiled.live));
-                s.pages = Mutex::default();
-                s.error = None;
+                let old = std::mem::replace(&mut *s, fresh);
+                // Freeing a large site takes a while: not on the way to the reload.
+                std::thread::spawn(move || drop(old));
             }
             eprintln!(
                 "rebuilt in {} ms; pages render as they are opened ({})",
