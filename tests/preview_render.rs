@@ -29,13 +29,15 @@ fn previewed(root: &Path, caches: &mut retiment::Caches) -> BTreeMap<String, Vec
         .unwrap_or_else(|d| panic!("{}", common::show(&d)));
     let mut files: BTreeMap<String, Vec<u8>> =
         site.files.into_iter().map(|o| (o.path, o.bytes)).collect();
+    // Pages, search indexes and the data files of languages other than the
+    // default one are made on request.
     let on_request: Vec<String> = built(root)
         .into_keys()
-        .filter(|p| p.ends_with(".html") || p.ends_with("search/index.json"))
+        .filter(|p| !files.contains_key(p))
         .collect();
     for path in on_request {
         assert!(site.live.has(&path), "{path} is not made by the preview");
-        let page = site.live.render(&path).expect("a page").expect("renders");
+        let page = site.live.render(&path).expect("a file").expect("renders");
         assert_eq!(page.path, path);
         files.insert(path, page.bytes);
     }

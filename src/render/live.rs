@@ -1,6 +1,7 @@
-//! The preview's renderer: every file but the pages and search indexes made
-//! at once, and each page rendered when it is asked for, so that an edit re-renders only the
-//! pages a browser looks at (docs/performance.md).
+//! The preview's renderer: the files every language shares and the default
+//! language's data made at once; pages, search indexes and the other
+//! languages' data made when a tab asks for them, so that an edit costs the
+//! pages a browser looks at, not the whole site (docs/performance.md).
 
 use super::pages::{Prepared, SiteInput};
 use super::{engine, facets, Output};
@@ -11,6 +12,7 @@ use crate::history::History;
 use crate::model::Plan;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// A compiled site whose pages render on request.
 pub struct Live {
@@ -20,11 +22,40 @@ pub struct Live {
     history: Option<History>,
     engine: engine::Engine,
     facets: Vec<facets::Facet>,
-    languages: Vec<Prepared>,
-    /// Page file → (language, page), for requests.
-    pages: HashMap<String, (usize, usize)>,
+    languages: Vec<Language>,
     /// Search index file → language.
     search: HashMap<String, String>,
+}
+
+/// One language of the site, prepared the first time a file of it is asked for.
+struct Language {
+    code: String,
+    prefix: String,
+    ready: OnceLock<Ready>,
+}
+
+struct Ready {
+    prepared: Prepared,
+    /// Page file → its place in `prepared.jobs`.
+    pages: HashMap<String, usize>,
+    /// Data files (plan.json, CSV, feed) not already among the site's files.
+    data: HashMap<String, Vec<u8>>,
+}
+
+impl Ready {
+    fn new(prepared: Prepared, data: Vec<Output>) -> Ready {
+        let pages = prepared
+            .page_paths()
+            .enumerate()
+            .map(|(j, p)| (p, j))
+            .collect();
+        let data = data.into_iter().map(|o| (o.path, o.bytes)).collect();
+        Ready {
+            prepared,
+            pages,
+            data,
+        }
+    }
 }
 
 /// What the site model is: the parts `Live` takes ownership of.
@@ -36,7 +67,7 @@ pub struct Model {
 }
 
 impl Live {
-    /// Prepare `model` for rendering: every file but the pages comes back
+    /// Prepare `model` for rendering: every file made at once comes back
     /// with it. `None`, with the problems in `diags`, when the theme cannot
     /// render the site.
     pub fn new(
@@ -56,17 +87,28 @@ impl Live {
             return None;
         }
         let input = (root, &config, &plan, &figures, history.as_ref());
-        let (files, languages) = super::assemble(input, &engine, &facets, None, true, diags);
+        let (files, prepared) = super::assemble(input, &engine, &facets, None, true, diags);
         if diags.iter().any(Diagnostic::is_error) {
             return None;
         }
-        let pages = languages
-            .iter()
-            .enumerate()
-            .flat_map(|(l, p)| {
-                p.page_paths()
-                    .enumerate()
-                    .map(move |(j, path)| (path, (l, j)))
+        let mut prepared = prepared.into_iter();
+        let languages = config
+            .languages()
+            .into_iter()
+            .filter(|l| engine.strings.contains_key(l))
+            .map(|code| {
+                let ready = OnceLock::new();
+                if code == config.default_language {
+                    if let Some(p) = prepared.next() {
+                        let _ = ready.set(Ready::new(p, Vec::new()));
+                    }
+                }
+                let prefix = config.lang_prefix(&code);
+                Language {
+                    code,
+                    prefix,
+                    ready,
+                }
             })
             .collect();
         let search = config
@@ -75,7 +117,6 @@ impl Live {
             .map(|l| (super::search::index_path(&config, &l), l))
             .collect();
         let live = Live {
-            search,
             config,
             plan,
             figures,
@@ -83,26 +124,13 @@ impl Live {
             engine,
             facets,
             languages,
-            pages,
+            search,
         };
         Some((live, files))
     }
 
-    /// Whether `path` (`es/actions/1.1.7/index.html`) is a file this makes
-    /// on request: a page, or a search index.
-    pub fn has(&self, path: &str) -> bool {
-        self.pages.contains_key(path) || self.search.contains_key(path)
-    }
-
-    /// Make the file at `path` (see `has`); `None` when there is no such file.
-    pub fn render(&self, path: &str) -> Option<Result<Output, Diagnostic>> {
-        if let Some(lang) = self.search.get(path) {
-            return Some(Ok(super::search::index(&self.plan, &self.config, lang)));
-        }
-        let &(l, j) = self.pages.get(path)?;
-        let prepared = self.languages.get(l)?;
-        let job = prepared.jobs.get(j)?;
-        let site = SiteInput {
+    fn site(&self) -> SiteInput<'_> {
+        SiteInput {
             tera: &self.engine.tera,
             minified: self.engine.minified.as_ref(),
             templates: &self.engine.templates,
@@ -113,8 +141,49 @@ impl Live {
             history: self.history.as_ref(),
             spill: None,
             progress: None,
-        };
-        Some(super::pages::render_job(&site, prepared, job))
+        }
+    }
+
+    /// The language a file belongs to, prepared: the one whose folder
+    /// (`es/`) the path is in, else the one at the root.
+    fn language_of(&self, path: &str) -> Option<&Ready> {
+        let lang = self
+            .languages
+            .iter()
+            .filter(|l| path.starts_with(&l.prefix))
+            .max_by_key(|l| l.prefix.len())?;
+        Some(lang.ready.get_or_init(|| {
+            let strings = self.engine.strings.get(&lang.code);
+            let strings = strings.cloned().unwrap_or_default();
+            let (prepared, data) =
+                super::pages::prepare_language(&self.site(), &lang.code, &strings);
+            Ready::new(prepared, data)
+        }))
+    }
+
+    /// Whether `path` (`es/actions/1.1.7/index.html`) is a file this makes
+    /// on request: a page, a search index, or a data file of a language not
+    /// prepared at once.
+    pub fn has(&self, path: &str) -> bool {
+        self.search.contains_key(path)
+            || self
+                .language_of(path)
+                .is_some_and(|r| r.pages.contains_key(path) || r.data.contains_key(path))
+    }
+
+    /// Make the file at `path` (see `has`); `None` when there is no such file.
+    pub fn render(&self, path: &str) -> Option<Result<Output, Diagnostic>> {
+        if let Some(lang) = self.search.get(path) {
+            return Some(Ok(super::search::index(&self.plan, &self.config, lang)));
+        }
+        let ready = self.language_of(path)?;
+        if let Some(bytes) = ready.data.get(path) {
+            let path = path.to_string();
+            let bytes = bytes.clone();
+            return Some(Ok(Output { path, bytes }));
+        }
+        let job = ready.prepared.jobs.get(*ready.pages.get(path)?)?;
+        Some(super::pages::render_job(&self.site(), &ready.prepared, job))
     }
 
     /// The site's configuration.

@@ -117,8 +117,10 @@ fn render_with(
     assemble(input, &engine, &facets, spill, false, diags).0
 }
 
-/// Every file of the site: with `lazy`, every file but the pages, and each
-/// language prepared to render its pages on request (the preview).
+/// Every file of the site. With `lazy` (the preview): every file but the
+/// pages and search indexes, and only the default language prepared to
+/// render its pages on request (`live::Live` prepares the others when a
+/// tab asks for one of their files).
 pub(crate) fn assemble(
     (_, config, plan, figures, history): RenderInput,
     engine: &engine::Engine,
@@ -153,6 +155,13 @@ pub(crate) fn assemble(
             spill,
             progress: PROGRESS.get(),
         };
+        // The preview makes the search index when the search page asks for it.
+        if lazy {
+            page_paths.push(search::index_path(config, &lang));
+            if lang != config.default_language {
+                continue;
+            }
+        }
         let lang_pages: Vec<String> = if lazy {
             let (p, data) = pages::prepare_language(&input, &lang, t);
             outputs.extend(data.into_iter().map(keep));
@@ -170,10 +179,7 @@ pub(crate) fn assemble(
             outputs.extend(lang_outputs);
             paths
         };
-        // The preview makes the search index when the search page asks for it.
-        if lazy {
-            page_paths.push(search::index_path(config, &lang));
-        } else {
+        if !lazy {
             outputs.push(keep(search::index(plan, config, &lang)));
         }
         if lang == config.default_language {
