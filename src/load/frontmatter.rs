@@ -218,6 +218,15 @@ pub fn parse<T: DeserializeOwned + Default>(
             return (T::default(), positions);
         }
     };
+    // The usual case, a front matter without mistakes, is read in one go;
+    // only one with a problem is read again key by key, to find them all.
+    if let Some(value) = parse_whole::<T>(yaml, &entries, known) {
+        for entry in &entries {
+            positions.insert(entry.key.clone(), (entry.line, entry.column));
+            record_items(entry, &mut positions);
+        }
+        return (value, positions);
+    }
     let mut good = String::new();
     for entry in &entries {
         if let Some((first, _)) = positions.get(&entry.key) {
@@ -285,6 +294,19 @@ pub fn parse<T: DeserializeOwned + Default>(
     }
 }
 
+/// The whole block as `T`, when every key is known and appears once and
+/// the block parses.
+fn parse_whole<T: DeserializeOwned>(yaml: &str, entries: &[Entry], known: &[&str]) -> Option<T> {
+    let mut seen = std::collections::HashSet::new();
+    let clean = entries
+        .iter()
+        .all(|e| known.contains(&e.key.as_str()) && seen.insert(e.key.as_str()));
+    if !clean {
+        return None;
+    }
+    serde_yaml::from_str::<T>(yaml).ok()
+}
+
 /// A YAML error as a diagnostic, its position shifted to the file's lines.
 fn yaml_error(path: &str, e: &serde_yaml::Error, first_line: usize, key: &str) -> Diagnostic {
     let (line, column) = e
@@ -346,6 +368,27 @@ mod tests {
         assert_eq!(diags[0].help.as_deref(), Some("did you mean `progress`?"));
         assert!(diags[3].message.contains("duplicate key `title`"));
         assert_eq!(pos["tags"], (5, 1));
+    }
+
+    #[test]
+    fn a_correct_block_reads_in_one_go_with_the_same_positions() {
+        let yaml = "title: ok\nprogress: 30\ntags:\n  - a\n  - b\n";
+        let mut diags = Vec::new();
+        let (fm, pos) = parse::<Fm>("a.md", yaml, 2, KNOWN, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(fm.title.as_deref(), Some("ok"));
+        assert_eq!(fm.tags, ["a", "b"]);
+        assert_eq!(
+            (pos["title"], pos["progress"], pos["tags"]),
+            ((2, 1), (3, 1), (4, 1))
+        );
+        // Item positions, as the key-by-key reading records them.
+        let mut slow = Positions::new();
+        for e in entries(yaml, 2).unwrap() {
+            slow.insert(e.key.clone(), (e.line, e.column));
+            record_items(&e, &mut slow);
+        }
+        assert_eq!(pos, slow);
     }
 
     #[test]
