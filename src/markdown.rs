@@ -152,6 +152,22 @@ pub fn render(body: &str, cx: &Context, diags: &mut Vec<Diagnostic>) -> String {
     out
 }
 
+/// Report broken `@/` links of a body without rendering it: what `render`
+/// reports, at the same positions, for the build's link check.
+pub fn check_links(body: &str, cx: &Context, diags: &mut Vec<Diagnostic>) {
+    if !body.contains("@/") {
+        return;
+    }
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
+            if dest_url.starts_with("@/") && resolve_internal(&dest_url, cx).is_none() {
+                let (line, column) = line_col(body, range.start);
+                diags.push(internal_link_error(cx, &dest_url, line, column));
+            }
+        }
+    }
+}
+
 /// http(s), mailto, tel, relative and fragment links; not `javascript:` and the like.
 fn is_safe_url(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
@@ -255,6 +271,24 @@ mod tests {
         let mut diags = Vec::new();
         let html = render(body, &cx, &mut diags);
         (html, diags)
+    }
+
+    #[test]
+    fn checking_links_reports_what_rendering_reports() {
+        let body =
+            "# T\n\nSee [a](@/actions/1.1.7.md), [b](@/actions/9.9.md)\nand ![c](@/pages/x.md).\n";
+        let (_, rendered) = render_with(body, true);
+        let resolve = |p: &str| (p == "actions/1.1.7.md").then(|| "/a/".to_string());
+        let cx = Context {
+            path: "content/a.md",
+            body_line: 5,
+            resolve: &resolve,
+            raw_html: true,
+        };
+        let mut checked = Vec::new();
+        check_links(body, &cx, &mut checked);
+        assert_eq!(checked, rendered);
+        assert_eq!(checked.len(), 2, "{checked:?}");
     }
 
     #[test]
