@@ -49,12 +49,27 @@ pub fn plain_text(markdown: &str) -> String {
             break;
         }
     }
-    out.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .take(BODY_CHARS)
-        .collect()
+    // Words joined by single spaces, cut at BODY_CHARS characters.
+    let mut text = String::with_capacity(out.len().min(BODY_CHARS * 4));
+    let mut chars = 0;
+    for word in out.split_whitespace() {
+        let sep = usize::from(!text.is_empty());
+        let n = word.chars().count();
+        if chars + sep + n > BODY_CHARS {
+            if sep == 1 && chars < BODY_CHARS {
+                text.push(' ');
+                chars += 1;
+            }
+            text.extend(word.chars().take(BODY_CHARS - chars));
+            break;
+        }
+        if sep == 1 {
+            text.push(' ');
+        }
+        text.push_str(word);
+        chars += sep + n;
+    }
+    text
 }
 
 /// Where a language's search index is, relative to the output folder.
@@ -114,6 +129,24 @@ pub fn index(plan: &Plan, config: &Config, lang: &str) -> Output {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn long_bodies_are_cut_at_the_same_character() {
+        let body = "word ".repeat(2000) + "é".repeat(10).as_str();
+        let old: String = body
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .take(super::BODY_CHARS)
+            .collect();
+        assert_eq!(super::plain_text(&body), old);
+        let short = "a  b\n\nc ééé";
+        assert_eq!(super::plain_text(short), "a b c ééé");
+        let edge = format!("{} {}", "x".repeat(super::BODY_CHARS - 1), "yy");
+        let want: String = edge.chars().take(super::BODY_CHARS).collect();
+        assert_eq!(super::plain_text(&edge), want);
+    }
+
     #[test]
     fn plain_text_drops_markup() {
         assert_eq!(
