@@ -78,13 +78,20 @@ pub struct Caches {
     pub bodies: render::bodies::BodyCache,
 }
 
-/// The model of a site: loaded, linked, checked and derived (pages not yet
-/// rendered), with the problems found.
+/// A site loaded, linked, checked and derived: what rendering reads.
+pub struct Model {
+    pub config: config::Config,
+    pub plan: model::Plan,
+    pub figures: derive::Figures,
+    pub history: Option<history::History>,
+}
+
+/// Load → link & validate → derive, with the problems found.
 fn model(
     opts: &Options,
     config: config::Config,
     caches: Option<&mut Caches>,
-) -> (render::live::Model, Vec<Diagnostic>) {
+) -> (Model, Vec<Diagnostic>) {
     let root = &opts.root;
     let mut diags = Vec::new();
     let (sources, bodies) = match caches {
@@ -110,7 +117,7 @@ fn model(
         ));
         None
     });
-    let model = render::live::Model {
+    let model = Model {
         config,
         plan,
         figures,
@@ -127,7 +134,7 @@ fn compile_with(
 ) -> Result<Compiled, Vec<Diagnostic>> {
     let root = &opts.root;
     let (model, mut diags) = model(opts, config, None);
-    let render::live::Model {
+    let Model {
         config,
         plan,
         figures,
@@ -164,7 +171,9 @@ fn compile_with(
     })
 }
 
-/// A site compiled for the preview: every file but the pages, which render on request.
+/// A site compiled for the preview: the files made at once, and `live`,
+/// which makes the others (pages, search indexes, other languages' data)
+/// on request.
 pub struct LiveSite {
     pub live: render::live::Live,
     pub files: Vec<render::Output>,

@@ -58,24 +58,16 @@ impl Ready {
     }
 }
 
-/// What the site model is: the parts `Live` takes ownership of.
-pub struct Model {
-    pub config: Config,
-    pub plan: Plan,
-    pub figures: Figures,
-    pub history: Option<History>,
-}
-
 impl Live {
     /// Prepare `model` for rendering: every file made at once comes back
     /// with it. `None`, with the problems in `diags`, when the theme cannot
     /// render the site.
     pub fn new(
         root: &Path,
-        model: Model,
+        model: crate::Model,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<(Live, Vec<Output>)> {
-        let Model {
+        let crate::Model {
             config,
             plan,
             figures,
@@ -184,10 +176,5 @@ impl Live {
         }
         let job = ready.prepared.jobs.get(*ready.pages.get(path)?)?;
         Some(super::pages::render_job(&self.site(), &ready.prepared, job))
-    }
-
-    /// The site's configuration.
-    pub fn config(&self) -> &Config {
-        &self.config
     }
 }
