@@ -1,5 +1,6 @@
-//! Broken `@/` links in Markdown bodies, found by rendering every body once
-//! per build; the preview keeps the findings of bodies that did not change.
+//! Broken `@/` links in Markdown bodies, found by reading the links of
+//! every body once per build; the preview keeps the findings of bodies that
+//! did not change.
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Plan, Text};
@@ -10,7 +11,11 @@ use std::hash::{Hash, Hasher};
 /// Check every Markdown body (default language and translations) for broken
 /// `@/` links, each in its own file's language, in parallel.
 pub fn check_bodies(plan: &Plan, diags: &mut Vec<Diagnostic>) {
-    check_bodies_cached(plan, &mut BodyCache::default(), diags);
+    let found: Vec<Vec<Diagnostic>> = texts(plan)
+        .par_iter()
+        .map(|t| broken_links(plan, t))
+        .collect();
+    diags.extend(found.into_iter().flatten());
 }
 
 /// What the last check found in each body, while the set of link targets
@@ -21,22 +26,16 @@ pub struct BodyCache {
     found: HashMap<String, (u64, Vec<Diagnostic>)>,
 }
 
-/// `check_bodies`, rendering only bodies that changed since `cache` saw
-/// them (all of them when an id was added, removed or renamed).
+/// `check_bodies`, reading only bodies that changed since `cache` saw them
+/// (all of them when an id was added, removed or renamed). Hashing every
+/// body is the price of knowing which changed: a build does without it.
 pub fn check_bodies_cached(plan: &Plan, cache: &mut BodyCache, diags: &mut Vec<Diagnostic>) {
     let targets = targets_of(plan);
     if targets != cache.targets {
         cache.found.clear();
         cache.targets = targets;
     }
-    let mut texts: Vec<&Text> = Vec::new();
-    texts.extend(plan.home.iter());
-    texts.extend(plan.lines.iter().map(|x| &x.text));
-    texts.extend(plan.objectives.iter().map(|x| &x.text));
-    texts.extend(plan.actions.iter().map(|x| &x.text));
-    texts.extend(plan.reports.iter().map(|x| &x.text));
-    texts.extend(plan.pages.iter().map(|x| &x.text));
-    texts.extend(plan.translations.values());
+    let texts = texts(plan);
     let found: Vec<(u64, Vec<Diagnostic>)> = texts
         .par_iter()
         .map(|t| {
@@ -57,6 +56,19 @@ pub fn check_bodies_cached(plan: &Plan, cache: &mut BodyCache, diags: &mut Vec<D
             (t.path.clone(), (key, d))
         })
         .collect();
+}
+
+/// Every Markdown text of the plan: default-language files and translations.
+fn texts(plan: &Plan) -> Vec<&Text> {
+    let mut texts: Vec<&Text> = Vec::new();
+    texts.extend(plan.home.iter());
+    texts.extend(plan.lines.iter().map(|x| &x.text));
+    texts.extend(plan.objectives.iter().map(|x| &x.text));
+    texts.extend(plan.actions.iter().map(|x| &x.text));
+    texts.extend(plan.reports.iter().map(|x| &x.text));
+    texts.extend(plan.pages.iter().map(|x| &x.text));
+    texts.extend(plan.translations.values());
+    texts
 }
 
 fn broken_links(plan: &Plan, t: &Text) -> Vec<Diagnostic> {
