@@ -6,6 +6,7 @@ use crate::data::{self, page_path};
 use crate::load::Kind;
 use crate::model::{Plan, Text};
 use serde_json::json;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use tera::Value;
 
@@ -47,27 +48,27 @@ impl TextRef {
     /// The text in `lang`, or in the default language when not translated.
     pub fn get<'p>(self, plan: &'p Plan, lang: &str) -> Option<&'p Text> {
         let (kind, id, text) = match self {
-            TextRef::Home => (Kind::Index, "_index".to_string(), plan.home.as_ref()?),
+            TextRef::Home => (Kind::Index, Cow::from("_index"), plan.home.as_ref()?),
             TextRef::Line(i) => plan
                 .lines
                 .get(i)
-                .map(|x| (Kind::Line, x.id.clone(), &x.text))?,
+                .map(|x| (Kind::Line, Cow::from(&x.id), &x.text))?,
             TextRef::Objective(i) => plan
                 .objectives
                 .get(i)
-                .map(|x| (Kind::Objective, x.id.clone(), &x.text))?,
+                .map(|x| (Kind::Objective, Cow::from(&x.id), &x.text))?,
             TextRef::Action(i) => plan
                 .actions
                 .get(i)
-                .map(|x| (Kind::Action, x.id.clone(), &x.text))?,
+                .map(|x| (Kind::Action, Cow::from(&x.id), &x.text))?,
             TextRef::Report(i) => plan
                 .reports
                 .get(i)
-                .map(|x| (Kind::Report, x.year.to_string(), &x.text))?,
+                .map(|x| (Kind::Report, Cow::from(x.year.to_string()), &x.text))?,
             TextRef::Page(i) => plan
                 .pages
                 .get(i)
-                .map(|x| (Kind::Page, x.slug.clone(), &x.text))?,
+                .map(|x| (Kind::Page, Cow::from(&x.slug), &x.text))?,
         };
         Some(plan.text(kind, &id, lang, text))
     }

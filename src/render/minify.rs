@@ -20,15 +20,9 @@ pub fn page(html: &[u8]) -> Vec<u8> {
 }
 
 /// Minify an HTML fragment (a rendered Markdown body) as it will sit inside
-/// a page whose template was minified by [`template`].
+/// a page whose template was minified by [`template`]: as part of a page.
 pub fn fragment(html: String) -> String {
-    if nesting_depth(html.as_bytes()) > MAX_MINIFY_DEPTH {
-        return html;
-    }
-    let mut cfg = minify_html::Cfg::new();
-    cfg.keep_closing_tags = true;
-    cfg.minify_css = true;
-    String::from_utf8(minify_html::minify(html.as_bytes(), &cfg)).unwrap_or(html)
+    String::from_utf8(page(html.as_bytes())).unwrap_or(html)
 }
 
 /// Placeholder delimiters: Unicode private-use characters, which templates

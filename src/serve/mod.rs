@@ -44,9 +44,9 @@ impl Site {
         self.files.contains_key(path) || self.live.as_ref().is_some_and(|l| l.has(path))
     }
 
-    /// Whether a build has succeeded yet.
+    /// Whether no build has succeeded yet.
     pub fn is_empty(&self) -> bool {
-        self.files.is_empty() && self.live.is_none()
+        self.live.is_none()
     }
 }
 
