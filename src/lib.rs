@@ -206,6 +206,17 @@ pub fn compile_live(opts: &Options, caches: &mut Caches) -> Result<LiveSite, Vec
     }
 }
 
+/// The example site at the repository's root, compiled: for unit tests that
+/// need a whole plan.
+#[cfg(test)]
+pub(crate) fn example_site() -> Compiled {
+    let opts = Options {
+        root: env!("CARGO_MANIFEST_DIR").into(),
+        ..Default::default()
+    };
+    compile(&opts).expect("the example site builds")
+}
+
 /// Give rayon's workers 64 MiB stacks (reserved, not used, until needed):
 /// third-party parsers recurse, and a hostile page must not abort the build.
 fn roomy_threads() {

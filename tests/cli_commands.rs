@@ -2,35 +2,14 @@
 //! `check` (human and JSON), `new`, `init`, `schemas`. Every test works on a
 //! temporary copy of tests/fixtures/cli-site, removed when it ends.
 
+mod common;
+
+use common::{copy_dir, retiment, stderr};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn retiment(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_retiment"))
-        .args(args)
-        .output()
-        .expect("run the retiment binary")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::Output;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// A temporary copy of the small CLI test site; the folder goes when the guard does.

@@ -4,7 +4,8 @@
 //! generated one, and the same site builds the same bytes anywhere.
 //! Killed and interrupted builds are in robustness_kill.rs.
 
-mod common;
+// The shared helpers come with the robustness helpers (one copy per test).
+use support::common;
 
 #[path = "robustness_support.rs"]
 #[allow(dead_code)]
@@ -264,14 +265,7 @@ fn a_static_file_cannot_replace_a_generated_file() {
 
 /// Build `root` into `out` with a given number of threads.
 fn build_with_threads(root: &Path, out: &Path, threads: &str) {
-    let o = Command::new(env!("CARGO_BIN_EXE_retiment"))
-        .args([
-            "build",
-            "--root",
-            root.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-        ])
+    let o = build_command(root, out)
         .env("RAYON_NUM_THREADS", threads)
         .output()
         .unwrap();

@@ -4,7 +4,8 @@
 //! process with a time and memory bound, so that a stack overflow (an abort,
 //! not a panic) or a runaway allocation fails one test, not the whole run.
 
-mod common;
+// The shared helpers come with the robustness helpers (one copy per test).
+use support::common;
 
 #[path = "robustness_support.rs"]
 #[allow(dead_code)]

@@ -3,7 +3,8 @@
 //! one, never a mix or nothing; the next build succeeds and leaves no
 //! temporary folders beside the output.
 
-mod common;
+// The shared helpers come with the robustness helpers (one copy per test).
+use support::common;
 
 #[path = "robustness_support.rs"]
 #[allow(dead_code)]
@@ -55,14 +56,7 @@ fn edit_title(root: &Path, title: &str) {
 }
 
 fn spawn_build(root: &Path, out: &Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_retiment"))
-        .args([
-            "build",
-            "--root",
-            root.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-        ])
+    build_command(root, out)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

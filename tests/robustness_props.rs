@@ -8,7 +8,8 @@
 //! The seed is fixed so runs are deterministic; set ROBUSTNESS_CASES to run
 //! more cases (e.g. `ROBUSTNESS_CASES=2000 cargo test --test robustness_props`).
 
-mod common;
+// The shared helpers come with the robustness helpers (one copy per test).
+use support::common;
 
 #[path = "robustness_support.rs"]
 #[allow(dead_code)]

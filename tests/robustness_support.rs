@@ -17,18 +17,11 @@ pub fn base_fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile-base")
 }
 
-pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
+// Built on its own too, so it brings the shared helpers, for itself and
+// for the tests that include it.
+#[path = "common/mod.rs"]
+pub mod common;
+pub use common::copy_dir;
 
 /// Compile on a thread with the main thread's stack size, within `limit`.
 /// Ok: the output paths; Err: the diagnostics. A panic or a hang is an Err(String).

@@ -7,7 +7,8 @@
 //! than http(s) and `@/` are refused, and facet names cannot leave the
 //! output folder. The raw HTML policy is tested in security_raw_html.rs.
 
-mod common;
+// The shared helpers come with the robustness helpers (one copy per test).
+use support::common;
 
 #[path = "robustness_support.rs"]
 #[allow(dead_code)]

@@ -3,7 +3,8 @@
 //! `raw_html = false` every tag is shown as text and links that would run
 //! code (`javascript:` and the like, however they are spelled) are neutralised.
 
-mod common;
+// The shared helpers come with the robustness helpers (one copy per test).
+use support::common;
 
 #[path = "robustness_support.rs"]
 #[allow(dead_code)]

@@ -109,11 +109,7 @@ mod tests {
 
     #[test]
     fn unchanged_bodies_keep_their_findings_and_changed_ones_are_checked() {
-        let opts = crate::Options {
-            root: env!("CARGO_MANIFEST_DIR").into(),
-            ..Default::default()
-        };
-        let mut plan = crate::compile(&opts).expect("the example site builds").plan;
+        let mut plan = crate::example_site().plan;
         let mut cache = BodyCache::default();
         let mut diags = Vec::new();
         check_bodies_cached(&plan, &mut cache, &mut diags);

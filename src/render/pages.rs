@@ -241,11 +241,7 @@ pub fn render_language(
 mod tests {
     #[test]
     fn the_document_value_is_the_serialised_document() {
-        let opts = crate::Options {
-            root: env!("CARGO_MANIFEST_DIR").into(),
-            ..Default::default()
-        };
-        let c = crate::compile(&opts).expect("the example site builds");
+        let c = crate::example_site();
         for lang in c.config.languages() {
             let doc = crate::data::document(&c.plan, &c.figures, &c.config, &lang);
             assert_eq!(

@@ -66,12 +66,34 @@ pub fn retiment(args: &[&str]) -> Output {
         .expect("run the retiment binary")
 }
 
+/// The command `retiment build --root ROOT --output OUT`, to add to and run.
+pub fn build_command(root: &Path, out: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_retiment"));
+    cmd.args(["build", "--root", root.to_str().unwrap()])
+        .args(["--output", out.to_str().unwrap()]);
+    cmd
+}
+
 /// `retiment build --root ROOT --output OUT` plus extra arguments.
 pub fn build(root: &Path, out: &Path, extra: &[&str]) -> Output {
-    let (root, out) = (root.to_str().unwrap(), out.to_str().unwrap());
-    let mut args = vec!["build", "--root", root, "--output", out];
-    args.extend_from_slice(extra);
-    retiment(&args)
+    build_command(root, out)
+        .args(extra)
+        .output()
+        .expect("run the retiment binary")
+}
+
+/// Copy a folder and everything in it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
 
 /// Build and panic with the binary's messages when it fails.
