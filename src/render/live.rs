@@ -73,11 +73,8 @@ impl Live {
             figures,
             history,
         } = model;
-        let engine = engine::load(root, &config, engine::Minify::Auto, diags)?;
-        let facets = facets::facets(&plan, diags);
-        if diags.iter().any(Diagnostic::is_error) {
-            return None;
-        }
+        let (engine, facets) =
+            super::theme_and_facets(root, &config, &plan, engine::Minify::Auto, diags)?;
         let input = (root, &config, &plan, &figures, history.as_ref());
         let (files, prepared) = super::assemble(input, &engine, &facets, None, true, diags);
         if diags.iter().any(Diagnostic::is_error) {
