@@ -213,18 +213,19 @@ pub fn render_language(
     // Lists, facets and reports grow with the plan (a report page of a
     // 10,000-action plan is megabytes): start them first, so that no core is
     // left idle while another finishes one at the end. Outputs are sorted later.
-    let mut jobs = std::mem::take(&mut prepared.jobs);
-    jobs.sort_by_key(|j| j.template == "action.html");
+    prepared.jobs.sort_by_key(|j| j.template == "action.html");
     if let Some(p) = site.progress {
-        p.inc_length(jobs.len() as u64);
+        p.inc_length(prepared.jobs.len() as u64);
     }
-    let results: Vec<Result<Output, Diagnostic>> = jobs
+    let prepared = &prepared;
+    let results: Vec<Result<Output, Diagnostic>> = prepared
+        .jobs
         .par_iter()
         .map(|job| {
             if let Some(p) = site.progress {
                 p.inc(1);
             }
-            render_job(site, &prepared, job).map(keep)
+            render_job(site, prepared, job).map(keep)
         })
         .collect();
     let mut diags = Vec::new();
