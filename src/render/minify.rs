@@ -53,7 +53,7 @@ pub fn template(source: &str) -> Option<String> {
 /// One Tera tag: the marker standing for it, and its text.
 struct Marked<'a> {
     marker: String,
-    text: std::borrow::Cow<'a, str>,
+    text: &'a str,
 }
 
 /// The template with its Tera tags replaced by markers, and the tags.
@@ -87,10 +87,7 @@ fn protect(source: &str) -> Option<(String, Vec<Marked<'_>>)> {
             after_tera = state == Html::Text;
             if !marker.is_empty() {
                 html.push_str(&marker);
-                tags.push(Marked {
-                    marker,
-                    text: text.into(),
-                });
+                tags.push(Marked { marker, text });
             }
             at += len;
             continue;
@@ -102,10 +99,7 @@ fn protect(source: &str) -> Option<(String, Vec<Marked<'_>>)> {
             let n = tags.len();
             let marker = format!("{OPEN}{n}{CLOSE}");
             html.push_str(&marker);
-            tags.push(Marked {
-                marker,
-                text: " ".into(),
-            });
+            tags.push(Marked { marker, text: " " });
             at += space;
             continue;
         }
@@ -130,7 +124,7 @@ fn protect(source: &str) -> Option<(String, Vec<Marked<'_>>)> {
                 html.push_str(&marker);
                 tags.push(Marked {
                     marker,
-                    text: source[open.1..=at].into(),
+                    text: &source[open.1..=at],
                 });
                 at += 1;
                 state = Html::Text;
@@ -225,7 +219,7 @@ fn restore(min: &str, tags: &[Marked]) -> Option<String> {
             return None;
         }
         out.push_str(&min[from..at]);
-        out.push_str(&tag.text);
+        out.push_str(tag.text);
         from = at + tag.marker.len();
     }
     out.push_str(&min[from..]);
@@ -235,7 +229,7 @@ fn restore(min: &str, tags: &[Marked]) -> Option<String> {
 /// Element nesting of a page as an HTML parser sees it: an end tag closes
 /// only an element that is open (others are ignored), and `/>` closes only
 /// void elements and those inside `<svg>` or `<math>`.
-pub fn nesting_depth(html: &[u8]) -> usize {
+fn nesting_depth(html: &[u8]) -> usize {
     const VOID: &[&[u8]] = &[
         b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
         b"source", b"track", b"wbr",
