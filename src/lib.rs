@@ -23,6 +23,7 @@ pub mod report;
 pub mod scaffold;
 pub mod schema;
 pub mod serve;
+pub mod timings;
 pub mod warnings;
 
 use diagnostics::{Diagnostic, Diagnostics};
@@ -101,13 +102,18 @@ fn model(
         ),
         None => (load::load(root, &config, &mut diags), None),
     };
+    timings::lap("load");
     let plan = model::link(sources, &config, opts.drafts, &mut diags);
+    timings::lap("link");
     warnings::check(&plan, &mut diags);
+    timings::lap("warnings");
     let figures = derive::derive(&plan, config.accountability.cooperation_target_pct);
+    timings::lap("derive");
     match bodies {
         Some(cache) => render::bodies::check_bodies_cached(&plan, cache, &mut diags),
         None => render::check_bodies(&plan, &mut diags),
     }
+    timings::lap("bodies");
     let history = history::read(root).unwrap_or_else(|e| {
         diags.push(Diagnostic::warning(
             ".git",
@@ -117,6 +123,7 @@ fn model(
         ));
         None
     });
+    timings::lap("history");
     let model = Model {
         config,
         plan,
@@ -186,7 +193,9 @@ pub struct LiveSite {
 /// (a template error on one page shows when that page is asked for).
 pub fn compile_live(opts: &Options, caches: &mut Caches) -> Result<LiveSite, Vec<Diagnostic>> {
     roomy_threads();
+    timings::start();
     let config = read_config(opts)?;
+    timings::lap("config");
     let (model, mut diags) = model(opts, config, Some(caches));
     let live = if diags.iter().any(Diagnostic::is_error) {
         render::check_theme(&opts.root, &model.config, &model.plan, &mut diags);
@@ -194,6 +203,7 @@ pub fn compile_live(opts: &Options, caches: &mut Caches) -> Result<LiveSite, Vec
     } else {
         render::live::Live::new(&opts.root, model, &mut diags)
     };
+    timings::lap("prepare");
     let mut all = Diagnostics::new();
     all.extend(diags);
     match live {

@@ -15,7 +15,8 @@ pub struct Text {
     pub lang: String,
     pub title: String,
     pub summary: Option<String>,
-    pub body: String,
+    /// The Markdown body, shared with the parsed file.
+    pub body: std::sync::Arc<str>,
     pub body_line: usize,
     pub path: String,
 }

@@ -18,6 +18,7 @@ use names::{classify, is_ignored};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The kinds of content file, by folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -61,7 +62,8 @@ pub struct Source<F> {
     pub path: String,
     pub fm: F,
     pub positions: frontmatter::Positions,
-    pub body: String,
+    /// Shared with the plan's texts (and the preview's parse cache), never copied.
+    pub body: Arc<str>,
     pub body_line: usize,
 }
 
@@ -82,15 +84,17 @@ pub struct Translation {
 }
 
 /// Everything under `content/`, parsed, in natural id order within each kind.
+/// Each file's parse is shared (`Arc`): the preview keeps the same parses
+/// from one rebuild to the next instead of copying them.
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
-    pub index: Option<Source<IndexFm>>,
-    pub lines: Vec<Source<LineFm>>,
-    pub objectives: Vec<Source<ObjectiveFm>>,
-    pub actions: Vec<Source<ActionFm>>,
-    pub reports: Vec<Source<ReportFm>>,
-    pub pages: Vec<Source<PageFm>>,
-    pub translations: Vec<Translation>,
+    pub index: Option<Arc<Source<IndexFm>>>,
+    pub lines: Vec<Arc<Source<LineFm>>>,
+    pub objectives: Vec<Arc<Source<ObjectiveFm>>>,
+    pub actions: Vec<Arc<Source<ActionFm>>>,
+    pub reports: Vec<Arc<Source<ReportFm>>>,
+    pub pages: Vec<Arc<Source<PageFm>>>,
+    pub translations: Vec<Arc<Translation>>,
 }
 
 /// A file found by the walk, classified before it is read.
@@ -102,16 +106,16 @@ struct Found {
     lang: Option<String>,
 }
 
+/// One file's parse; cloning it shares it.
 #[derive(Clone)]
 enum Parsed {
-    Index(Source<IndexFm>),
-    Line(Source<LineFm>),
-    Objective(Source<ObjectiveFm>),
-    // Boxed: an action's front matter is much larger than the other kinds'.
-    Action(Box<Source<ActionFm>>),
-    Report(Source<ReportFm>),
-    Page(Source<PageFm>),
-    Translation(Translation),
+    Index(Arc<Source<IndexFm>>),
+    Line(Arc<Source<LineFm>>),
+    Objective(Arc<Source<ObjectiveFm>>),
+    Action(Arc<Source<ActionFm>>),
+    Report(Arc<Source<ReportFm>>),
+    Page(Arc<Source<PageFm>>),
+    Translation(Arc<Translation>),
 }
 
 /// Load `content/` under `root`. Diagnostics are appended; what could be parsed is returned.
@@ -162,7 +166,7 @@ fn load_with(
             Some(Parsed::Index(s)) => sources.index = Some(s),
             Some(Parsed::Line(s)) => sources.lines.push(s),
             Some(Parsed::Objective(s)) => sources.objectives.push(s),
-            Some(Parsed::Action(s)) => sources.actions.push(*s),
+            Some(Parsed::Action(s)) => sources.actions.push(s),
             Some(Parsed::Report(s)) => sources.reports.push(s),
             Some(Parsed::Page(s)) => sources.pages.push(s),
             Some(Parsed::Translation(t)) => sources.translations.push(t),
@@ -363,20 +367,22 @@ fn read_and_parse(f: &Found) -> (Option<Parsed>, Vec<Diagnostic>) {
                 ));
             }
         }
-        Parsed::Translation(Translation {
+        Parsed::Translation(Arc::new(Translation {
             kind: f.kind,
             id: f.id.clone(),
             lang: lang.clone(),
             source,
-        })
+        }))
     } else {
         match f.kind {
-            Kind::Index => Parsed::Index(build(f, &split, INDEX_KEYS, &mut diags)),
-            Kind::Line => Parsed::Line(build(f, &split, LINE_KEYS, &mut diags)),
-            Kind::Objective => Parsed::Objective(build(f, &split, OBJECTIVE_KEYS, &mut diags)),
-            Kind::Action => Parsed::Action(Box::new(build(f, &split, ACTION_KEYS, &mut diags))),
-            Kind::Report => Parsed::Report(build(f, &split, REPORT_KEYS, &mut diags)),
-            Kind::Page => Parsed::Page(build(f, &split, PAGE_KEYS, &mut diags)),
+            Kind::Index => Parsed::Index(build(f, &split, INDEX_KEYS, &mut diags).into()),
+            Kind::Line => Parsed::Line(build(f, &split, LINE_KEYS, &mut diags).into()),
+            Kind::Objective => {
+                Parsed::Objective(build(f, &split, OBJECTIVE_KEYS, &mut diags).into())
+            }
+            Kind::Action => Parsed::Action(build(f, &split, ACTION_KEYS, &mut diags).into()),
+            Kind::Report => Parsed::Report(build(f, &split, REPORT_KEYS, &mut diags).into()),
+            Kind::Page => Parsed::Page(build(f, &split, PAGE_KEYS, &mut diags).into()),
         }
     };
     (Some(item), diags)
@@ -396,7 +402,7 @@ fn build<F: DeserializeOwned + Default>(
         fm,
         positions,
         // NUL is not allowed in HTML; a body never needs one.
-        body: split.body.replace('\0', ""),
+        body: split.body.replace('\0', "").into(),
         body_line: split.body_line,
     }
 }

@@ -114,10 +114,8 @@ mod tests {
         let mut diags = Vec::new();
         check_bodies_cached(&plan, &mut cache, &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
-        plan.actions[0]
-            .text
-            .body
-            .push_str("\n[broken](@/actions/9.9.9.md)\n");
+        let body = &mut plan.actions[0].text.body;
+        *body = format!("{body}\n[broken](@/actions/9.9.9.md)\n").into();
         check_bodies_cached(&plan, &mut cache, &mut diags);
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert!(diags[0].message.contains("9.9.9"), "{}", diags[0].message);

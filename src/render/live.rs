@@ -75,6 +75,7 @@ impl Live {
         } = model;
         let (engine, facets) =
             super::theme_and_facets(root, &config, &plan, engine::Minify::Auto, diags)?;
+        crate::timings::lap("theme and facets");
         let input = (root, &config, &plan, &figures, history.as_ref());
         let (files, prepared) = super::assemble(input, &engine, &facets, None, true, diags);
         if diags.iter().any(Diagnostic::is_error) {

@@ -85,6 +85,7 @@ pub fn prepare_language(
         ..
     } = *site;
     let doc = data::document(plan, figures, config, lang);
+    crate::timings::lap("document");
     let prefix = config.lang_prefix(lang);
     // plan.json, the CSV tables, the feed and the templates' `data` are each
     // made from the whole document: at the same time, on every core.
@@ -97,6 +98,7 @@ pub fn prepare_language(
             )
         },
     );
+    crate::timings::lap("plan.json, tables, feed, data");
     let mut outputs = vec![Output {
         path: format!("{prefix}data/plan.json"),
         bytes: plan_json,
@@ -124,6 +126,7 @@ pub fn prepare_language(
         .collect();
     base.insert("facet_urls", &facet_urls);
     base.insert("downloads", &downloads(config, lang, &outputs));
+    crate::timings::lap("jobs and context");
     let prepared = Prepared {
         lang: lang.to_string(),
         prefix,
