@@ -77,6 +77,28 @@ fn read_config(opts: &Options) -> Result<config::Config, Vec<Diagnostic>> {
 pub struct Caches {
     pub parsed: load::ParseCache,
     pub bodies: render::bodies::BodyCache,
+    /// The theme, loaded once while no file outside `content/` changes.
+    pub theme: Option<render::engine::Loaded>,
+}
+
+impl Caches {
+    /// The file watcher saw `paths` (under `root`) change; `lost_track`
+    /// when it may have missed some, so nothing kept can be trusted.
+    pub fn changed(&mut self, root: &Path, paths: &[PathBuf], lost_track: bool) {
+        let content = root.join("content");
+        // The configuration decides how everything is read (languages, theme).
+        if lost_track || paths.iter().any(|p| p == &root.join(config::CONFIG_FILE)) {
+            *self = Caches::default();
+            return;
+        }
+        for path in paths {
+            if path.starts_with(&content) {
+                self.parsed.changed(path);
+            } else {
+                self.theme = None;
+            }
+        }
+    }
 }
 
 /// A site loaded, linked, checked and derived: what rendering reads.
@@ -201,7 +223,7 @@ pub fn compile_live(opts: &Options, caches: &mut Caches) -> Result<LiveSite, Vec
         render::check_theme(&opts.root, &model.config, &model.plan, &mut diags);
         None
     } else {
-        render::live::Live::new(&opts.root, model, &mut diags)
+        render::live::Live::new(&opts.root, model, &mut caches.theme, &mut diags)
     };
     timings::lap("prepare");
     let mut all = Diagnostics::new();

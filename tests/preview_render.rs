@@ -82,18 +82,65 @@ fn a_rebuild_with_caches_is_a_fresh_build() {
     let c = title_at + "title: ".len() + 1;
     edited[c] = if edited[c] == b'X' { b'Y' } else { b'X' };
     std::fs::write(&first, &edited).unwrap();
-    caches.parsed.forget(&first);
+    // The caches hear of changes as the file watcher reports them.
+    caches.changed(&site, std::slice::from_ref(&first), false);
     let after = previewed(&site, &mut caches);
     common::assert_same_tree(&built(&site), &after, "after an edit");
+
+    // A new action: the folder is walked again.
+    let added = actions.join("9.9.9.md");
+    let copy = std::fs::read_dir(&actions)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .find(|t| t.contains("\nobjective:"))
+        .expect("an action in the default language");
+    let id_line = copy.lines().find(|l| l.starts_with("title:")).unwrap();
+    std::fs::write(
+        &added,
+        copy.replace(id_line, "title: \"Added while previewing\""),
+    )
+    .unwrap();
+    caches.changed(&site, std::slice::from_ref(&added), false);
+    let after = previewed(&site, &mut caches);
+    assert!(
+        after.keys().any(|p| p.contains("9.9.9")),
+        "the added action has no page"
+    );
+    common::assert_same_tree(&built(&site), &after, "after an addition");
+
+    // A template of the site's own: the theme is loaded again.
+    let templates = site.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let footer = templates.join("page.html");
+    std::fs::write(
+        &footer,
+        "{% extends \"base.html\" %}{% block main %}<p>own page template</p>{% endblock main %}",
+    )
+    .unwrap();
+    caches.changed(&site, std::slice::from_ref(&footer), false);
+    match (
+        retiment::compile_live(&options(&site), &mut caches).map(|_| ()),
+        common::compile(&site, false).map(|_| ()),
+    ) {
+        (Ok(()), Ok(())) => {
+            let after = previewed(&site, &mut caches);
+            common::assert_same_tree(&built(&site), &after, "after a template change");
+        }
+        (Err(a), Err(b)) => assert_eq!(a, b),
+        (a, b) => panic!("the cached run and a fresh one disagree: {a:?} / {b:?}"),
+    }
+    std::fs::remove_file(&footer).unwrap();
+    caches.changed(&site, std::slice::from_ref(&footer), false);
 
     // Remove another file: links to it break in the cached run as in a fresh one.
     let second = std::fs::read_dir(&actions)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p != &first && p.extension().is_some_and(|e| e == "md"))
+        .filter(|p| p != &first && p != &added && p.extension().is_some_and(|e| e == "md"))
         .max()
         .unwrap();
     std::fs::remove_file(&second).unwrap();
+    caches.changed(&site, std::slice::from_ref(&second), false);
     let cached = retiment::compile_live(&options(&site), &mut caches).map(|_| ());
     let fresh = common::compile(&site, false).map(|_| ());
     match (cached, fresh) {

@@ -1,6 +1,7 @@
 //! Parsed content files kept between rebuilds of the preview: a file is
 //! read and parsed again only when its size or modification time changed,
-//! or when the file watcher said it changed.
+//! or when the file watcher said it changed. While the watcher reports only
+//! changes to files already known, `content/` is not even walked again.
 
 use super::{read_and_parse, Found, Parsed};
 use crate::diagnostics::Diagnostic;
@@ -13,6 +14,9 @@ use std::time::SystemTime;
 #[derive(Default)]
 pub struct ParseCache {
     entries: HashMap<PathBuf, Entry>,
+    /// The files of the last walk, while they are known to be all there is
+    /// (the walk found no problem and every change since was to one of them).
+    walk: Option<Vec<Found>>,
 }
 
 /// What reading one file gave.
@@ -46,9 +50,21 @@ impl ParseCache {
         self.entries.remove(path);
     }
 
-    /// Forget everything (the configuration changed how files are read).
+    /// The file watcher saw `path` change: parse it again next time, and
+    /// walk `content/` again unless it is a file already known and still
+    /// there (a file added, removed or renamed changes the list).
+    pub fn changed(&mut self, path: &Path) {
+        let known = self.entries.remove(path).is_some();
+        if !(known && path.is_file()) {
+            self.walk = None;
+        }
+    }
+
+    /// Forget everything (the configuration changed how files are read, or
+    /// the watcher lost track of changes).
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.walk = None;
     }
 
     /// Files parsed the last time.
@@ -60,10 +76,34 @@ impl ParseCache {
         self.entries.is_empty()
     }
 
-    /// Parse the files found, reusing what is unchanged; files no longer
-    /// found are dropped.
-    pub(super) fn parse(&mut self, found: &[Found]) -> Vec<FileResult> {
-        let stamps: Vec<Option<Stamp>> = found.par_iter().map(|f| stamp(&f.path)).collect();
+    /// Parse the files `walk` finds (with whether it found them without a
+    /// problem), or those of the last walk while still valid, reusing what
+    /// is unchanged; files no longer found are dropped.
+    pub(super) fn parse(&mut self, walk: impl FnOnce() -> (Vec<Found>, bool)) -> Vec<FileResult> {
+        let (found, trusted, keep) = match self.walk.take() {
+            Some(found) => (found, true, true),
+            None => {
+                let (found, clean) = walk();
+                (found, false, clean)
+            }
+        };
+        let results = self.parse_found(&found, trusted);
+        if keep {
+            self.walk = Some(found);
+        }
+        results
+    }
+
+    /// With `trusted`, a file that still has an entry did not change (the
+    /// watcher said which did): its stamp is not even read.
+    fn parse_found(&mut self, found: &[Found], trusted: bool) -> Vec<FileResult> {
+        let stamps: Vec<Option<Stamp>> = found
+            .par_iter()
+            .map(|f| match self.entries.get(&f.path) {
+                Some(e) if trusted => Some(e.stamp),
+                _ => stamp(&f.path),
+            })
+            .collect();
         // Unchanged entries move to the new map; the rest are parsed (in parallel).
         let mut old = std::mem::take(&mut self.entries);
         let mut entries = HashMap::with_capacity(found.len());

@@ -98,6 +98,7 @@ pub struct Sources {
 }
 
 /// A file found by the walk, classified before it is read.
+#[derive(Clone)]
 struct Found {
     path: PathBuf,
     rel: String,
@@ -155,10 +156,17 @@ fn load_with(
         );
         return sources;
     }
-    let found = walk(&content, config, diags);
     let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> = match cache {
-        Some(c) => c.parse(&found),
-        None => found.par_iter().map(read_and_parse).collect(),
+        Some(c) => c.parse(|| {
+            let before = diags.len();
+            let found = walk(&content, config, diags);
+            let clean = diags.len() == before;
+            (found, clean)
+        }),
+        None => walk(&content, config, diags)
+            .par_iter()
+            .map(read_and_parse)
+            .collect(),
     };
     for (item, file_diags) in parsed {
         diags.extend(file_diags);

@@ -7,6 +7,7 @@ use crate::model::{Plan, Text};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// Check every Markdown body (default language and translations) for broken
 /// `@/` links, each in its own file's language, in parallel.
@@ -23,12 +24,13 @@ pub fn check_bodies(plan: &Plan, diags: &mut Vec<Diagnostic>) {
 #[derive(Default)]
 pub struct BodyCache {
     targets: u64,
-    found: HashMap<String, (u64, Vec<Diagnostic>)>,
+    /// By file: the body read (shared with the plan, so an unchanged file's
+    /// body is recognised by its pointer), where it starts, what was found.
+    found: HashMap<String, (Arc<str>, usize, Vec<Diagnostic>)>,
 }
 
 /// `check_bodies`, reading only bodies that changed since `cache` saw them
-/// (all of them when an id was added, removed or renamed). Hashing every
-/// body is the price of knowing which changed: a build does without it.
+/// (all of them when an id was added, removed or renamed).
 pub fn check_bodies_cached(plan: &Plan, cache: &mut BodyCache, diags: &mut Vec<Diagnostic>) {
     let targets = targets_of(plan);
     if targets != cache.targets {
@@ -36,26 +38,27 @@ pub fn check_bodies_cached(plan: &Plan, cache: &mut BodyCache, diags: &mut Vec<D
         cache.targets = targets;
     }
     let texts = texts(plan);
-    let found: Vec<(u64, Vec<Diagnostic>)> = texts
+    let found: Vec<Vec<Diagnostic>> = texts
         .par_iter()
-        .map(|t| {
-            let key = body_key(t);
-            if let Some((k, d)) = cache.found.get(&t.path) {
-                if *k == key {
-                    return (key, d.clone());
-                }
-            }
-            (key, broken_links(plan, t))
+        .map(|t| match cache.found.get(&t.path) {
+            Some((body, line, d)) if *line == t.body_line && same(body, &t.body) => d.clone(),
+            _ => broken_links(plan, t),
         })
         .collect();
     cache.found = texts
         .iter()
         .zip(found)
-        .map(|(t, (key, d))| {
+        .map(|(t, d)| {
             diags.extend(d.iter().cloned());
-            (t.path.clone(), (key, d))
+            (t.path.clone(), (t.body.clone(), t.body_line, d))
         })
         .collect();
+}
+
+/// Whether two bodies are the same text: at once when they are the same
+/// parse of a file that did not change.
+fn same(a: &Arc<str>, b: &Arc<str>) -> bool {
+    Arc::ptr_eq(a, b) || a == b
 }
 
 /// Every Markdown text of the plan: default-language files and translations.
@@ -82,13 +85,6 @@ fn broken_links(plan: &Plan, t: &Text) -> Vec<Diagnostic> {
     };
     crate::markdown::check_links(&t.body, &cx, &mut d);
     d
-}
-
-/// What a body's findings depend on besides the plan's ids.
-fn body_key(t: &Text) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    (&t.body, t.body_line).hash(&mut h);
-    h.finish()
 }
 
 /// The plan's link targets, as one number.

@@ -30,6 +30,39 @@ pub struct Engine {
     pub minified: Option<tera::Tera>,
 }
 
+/// A theme loaded by the preview, with the warnings loading it gave: kept
+/// while no file outside `content/` changes (see `crate::Caches::changed`).
+pub struct Loaded {
+    pub engine: std::sync::Arc<Engine>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// `load`, or the theme in `cache` when there is one; a theme loaded
+/// without errors is kept there.
+pub fn load_cached(
+    root: &Path,
+    config: &Config,
+    cache: &mut Option<Loaded>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<std::sync::Arc<Engine>> {
+    if cache.is_none() {
+        let mut warnings = Vec::new();
+        let engine = load(root, config, Minify::Auto, &mut warnings);
+        let failed = engine.is_none();
+        let loaded = engine.map(|e| Loaded {
+            engine: e.into(),
+            warnings: warnings.clone(),
+        });
+        *cache = loaded;
+        if failed {
+            diags.extend(warnings);
+        }
+    }
+    let loaded = cache.as_ref()?;
+    diags.extend(loaded.warnings.iter().cloned());
+    Some(loaded.engine.clone())
+}
+
 /// Load the theme (templates, strings, static files); `None`, with the
 /// problems in `diags`, when it cannot render the site.
 pub fn load(

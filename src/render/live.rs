@@ -20,7 +20,7 @@ pub struct Live {
     plan: Plan,
     figures: Figures,
     history: Option<History>,
-    engine: engine::Engine,
+    engine: std::sync::Arc<engine::Engine>,
     facets: Vec<facets::Facet>,
     languages: Vec<Language>,
     /// Search index file → language.
@@ -65,6 +65,7 @@ impl Live {
     pub fn new(
         root: &Path,
         model: crate::Model,
+        theme: &mut Option<engine::Loaded>,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<(Live, Vec<Output>)> {
         let crate::Model {
@@ -73,8 +74,8 @@ impl Live {
             figures,
             history,
         } = model;
-        let (engine, facets) =
-            super::theme_and_facets(root, &config, &plan, engine::Minify::Auto, diags)?;
+        let engine = engine::load_cached(root, &config, theme, diags)?;
+        let facets = super::facets_of(&plan, diags)?;
         crate::timings::lap("theme and facets");
         let input = (root, &config, &plan, &figures, history.as_ref());
         let (files, prepared) = super::assemble(input, &engine, &facets, None, true, diags);

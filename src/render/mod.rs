@@ -107,27 +107,23 @@ fn render_with(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Output> {
     let (root, config, plan, _, _) = input;
-    let Some((engine, facets)) = theme_and_facets(root, config, plan, how, diags) else {
+    let Some(engine) = engine::load(root, config, how, diags) else {
+        return Vec::new();
+    };
+    let Some(facets) = facets_of(plan, diags) else {
         return Vec::new();
     };
     assemble(input, &engine, &facets, spill, false, diags).0
 }
 
-/// The theme loaded and the plan's facets listed: what every renderer needs
-/// before its first page; `None` when either has errors (in `diags`).
-pub(crate) fn theme_and_facets(
-    root: &Path,
-    config: &Config,
-    plan: &Plan,
-    how: Minify,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<(engine::Engine, Vec<facets::Facet>)> {
-    let engine = engine::load(root, config, how, diags)?;
+/// The plan's facets listed, after the theme: `None` when either has
+/// errors (in `diags`).
+pub(crate) fn facets_of(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<Vec<facets::Facet>> {
     let facets = facets::facets(plan, diags);
     if diags.iter().any(Diagnostic::is_error) {
         return None;
     }
-    Some((engine, facets))
+    Some(facets)
 }
 
 /// Every file of the site. With `lazy` (the preview): every file but the

@@ -97,6 +97,9 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         drafts: opts.drafts,
     };
 
+    // Watching starts before the first build, so that an edit made while it
+    // runs is not missed (the caches trust the watcher to name every change).
+    let watcher = watch::Watcher::new(&root);
     let mut caches = crate::Caches::default();
     rebuild(&compile_opts, &mut caches, &site, &hub);
     println!("serving {} at {url} (press Ctrl-C to stop)", root.display());
@@ -107,7 +110,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         println!("open {url} in your browser");
     }
 
-    match watch::Watcher::new(&root) {
+    match watcher {
         Ok(watcher) => {
             let (site, hub) = (Arc::clone(&site), Arc::clone(&hub));
             std::thread::spawn(move || watch_loop(watcher, &compile_opts, caches, &site, &hub));
@@ -134,11 +137,15 @@ fn watch_loop(
 ) {
     while let Ok(first) = watcher.events.recv() {
         // Everything already waiting is part of the same rebuild.
-        let mut batch = vec![first];
-        batch.extend(watcher.events.try_iter());
-        let mut changed: Vec<PathBuf> =
-            batch.into_iter().flat_map(|r| watcher.changed(r)).collect();
-        if changed.is_empty() {
+        let mut changes = watch::Changes::default();
+        for result in std::iter::once(first).chain(watcher.events.try_iter()) {
+            watcher.changed(result, &mut changes);
+        }
+        let watch::Changes {
+            paths: mut changed,
+            lost_track,
+        } = changes;
+        if changed.is_empty() && !lost_track {
             continue;
         }
         watcher.watch_new_folders();
@@ -154,17 +161,12 @@ fn watch_loop(
         } else {
             String::new()
         };
-        eprintln!("changed: {}{more}", shown.join(", "));
-        for path in &changed {
-            caches.parsed.forget(path);
+        if lost_track {
+            eprintln!("changed: files the watcher lost track of; reading everything again");
+        } else {
+            eprintln!("changed: {}{more}", shown.join(", "));
         }
-        // The configuration decides how content files are read (languages).
-        if changed
-            .iter()
-            .any(|p| p.ends_with(crate::config::CONFIG_FILE))
-        {
-            caches.parsed.clear();
-        }
+        caches.changed(&opts.root, &changed, lost_track);
         rebuild(opts, &mut caches, site, hub);
     }
 }

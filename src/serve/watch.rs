@@ -15,6 +15,14 @@ pub const FOLDERS: &[&str] = &["content", "static", "templates", "themes"];
 /// and renaming it, a `git checkout`) make one rebuild.
 const DEBOUNCE: Duration = Duration::from_millis(50);
 
+/// What changed in a burst of events.
+#[derive(Default)]
+pub struct Changes {
+    pub paths: Vec<PathBuf>,
+    /// Events were lost or failed: any source may have changed.
+    pub lost_track: bool,
+}
+
 pub struct Watcher {
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     root: PathBuf,
@@ -60,21 +68,28 @@ impl Watcher {
         self.watched.retain(|d| d.is_dir());
     }
 
-    /// The source files an event batch changed. Reads are left out: the
-    /// build itself opens every file, and must not trigger another build.
-    pub fn changed(&self, result: DebounceEventResult) -> Vec<PathBuf> {
+    /// The source files an event batch changed, added to `changes`. Reads
+    /// are left out: the build itself opens every file, and must not
+    /// trigger another build.
+    pub fn changed(&self, result: DebounceEventResult, changes: &mut Changes) {
         match result {
-            Ok(events) => events
-                .into_iter()
-                .filter(|e| !e.event.kind.is_access())
-                .flat_map(|e| e.event.paths)
-                .filter(|p| is_source(&self.root, p))
-                .collect(),
+            Ok(events) => {
+                for e in events.into_iter().filter(|e| !e.event.kind.is_access()) {
+                    // The system dropped events: whatever changed is unknown.
+                    changes.lost_track |= e.event.need_rescan();
+                    let sources = e
+                        .event
+                        .paths
+                        .into_iter()
+                        .filter(|p| is_source(&self.root, p));
+                    changes.paths.extend(sources);
+                }
+            }
             Err(errors) => {
                 for e in errors {
                     eprintln!("warning: watching files: {e}");
                 }
-                Vec::new()
+                changes.lost_track = true;
             }
         }
     }
