@@ -79,6 +79,8 @@ pub struct Caches {
     pub bodies: render::bodies::BodyCache,
     /// The theme, loaded once while no file outside `content/` changes.
     pub theme: Option<render::engine::Loaded>,
+    /// Each action's share of the data files, made again only when it changed.
+    pub data: std::sync::Arc<render::dataset::DataMemo>,
 }
 
 impl Caches {
@@ -223,7 +225,13 @@ pub fn compile_live(opts: &Options, caches: &mut Caches) -> Result<LiveSite, Vec
         render::check_theme(&opts.root, &model.config, &model.plan, &mut diags);
         None
     } else {
-        render::live::Live::new(&opts.root, model, &mut caches.theme, &mut diags)
+        render::live::Live::new(
+            &opts.root,
+            model,
+            &mut caches.theme,
+            caches.data.clone(),
+            &mut diags,
+        )
     };
     timings::lap("prepare");
     let mut all = Diagnostics::new();

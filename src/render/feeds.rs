@@ -4,7 +4,7 @@
 
 use super::Output;
 use crate::config::Config;
-use crate::data::Document;
+use crate::data::{ActionOut, Document};
 
 /// Escape text for XML content and attribute values.
 pub fn xml_escape(text: &str) -> String {
@@ -25,50 +25,95 @@ pub fn xml_escape(text: &str) -> String {
     out
 }
 
-fn lang_attr(lang: &Option<String>) -> String {
-    lang.as_ref().map_or(String::new(), |l| {
-        format!(" xml:lang=\"{}\"", xml_escape(l))
-    })
-}
-
-struct Entry {
-    id: String,
+/// One entry of a feed, written out, with what orders it among the others.
+#[derive(Debug, Clone)]
+pub struct Entry {
     date: String,
-    title: String,
-    link: String,
-    summary: String,
-    /// Languages of title and summary when they differ from the feed's
-    /// (untranslated titles, update notes that exist only in the default language).
-    title_lang: Option<String>,
-    summary_lang: Option<String>,
+    id: String,
+    xml: String,
 }
 
-/// `/feed.xml` of one language. Interface words come from the theme's strings.
-pub fn atom(doc: &Document, config: &Config, prefix: &str, strings: &serde_json::Value) -> Output {
-    let s = |key: &str, fallback: &str| {
-        strings
-            .get("feed")
+impl Entry {
+    /// `title_lang`, `summary_lang`: the languages of title and summary when
+    /// they differ from the feed's (untranslated titles, update notes that
+    /// exist only in the default language).
+    fn new(
+        id: String,
+        date: String,
+        title: &str,
+        link: &str,
+        summary: &str,
+        title_lang: Option<&str>,
+        summary_lang: Option<&str>,
+    ) -> Entry {
+        let lang_attr = |lang: Option<&str>| {
+            lang.map_or(String::new(), |l| {
+                format!(" xml:lang=\"{}\"", xml_escape(l))
+            })
+        };
+        let mut xml = String::from("  <entry>\n");
+        xml.push_str(&format!("    <id>{}</id>\n", xml_escape(&id)));
+        xml.push_str(&format!(
+            "    <title{}>{}</title>\n",
+            lang_attr(title_lang),
+            xml_escape(title)
+        ));
+        xml.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml_escape(link)
+        ));
+        xml.push_str(&format!("    <updated>{date}T00:00:00Z</updated>\n"));
+        xml.push_str(&format!(
+            "    <summary{}>{}</summary>\n",
+            lang_attr(summary_lang),
+            xml_escape(summary)
+        ));
+        xml.push_str("  </entry>\n");
+        Entry { date, id, xml }
+    }
+}
+
+/// The interface words a feed needs, from the theme's strings of its language.
+pub struct FeedWords<'a> {
+    strings: &'a serde_json::Value,
+    /// The feed's language, and the site's default one (update notes are in it).
+    lang: &'a str,
+    default_lang: &'a str,
+}
+
+impl<'a> FeedWords<'a> {
+    pub fn new(doc: &'a Document, config: &'a Config, strings: &'a serde_json::Value) -> Self {
+        FeedWords {
+            strings,
+            lang: doc.site.language,
+            default_lang: &config.default_language,
+        }
+    }
+
+    fn word(&self, group: &str, key: &str, fallback: &'a str) -> String {
+        self.strings
+            .get(group)
             .and_then(|f| f.get(key))
             .and_then(|v| v.as_str())
             .unwrap_or(fallback)
             .to_string()
-    };
-    let status = |st: &str| {
-        strings
-            .get("status")
-            .and_then(|f| f.get(st))
-            .and_then(|v| v.as_str())
-            .unwrap_or(st)
-            .to_string()
-    };
-    let feed_lang = doc.site.language;
-    let other = |lang: &str| (lang != feed_lang).then(|| lang.to_string());
-    let mut entries = Vec::new();
-    for a in &doc.actions {
-        for (n, u) in a.updates.iter().enumerate() {
+    }
+
+    /// A language, when it is not the feed's.
+    fn other(&self, lang: &'a str) -> Option<&'a str> {
+        (lang != self.lang).then_some(lang)
+    }
+}
+
+/// The feed entries of one action: one per update.
+pub fn action_entries(a: &ActionOut, words: &FeedWords) -> Vec<Entry> {
+    a.updates
+        .iter()
+        .enumerate()
+        .map(|(n, u)| {
             let mut what = Vec::new();
             if let Some(st) = u.status {
-                what.push(status(st.as_str()));
+                what.push(words.word("status", st.as_str(), st.as_str()));
             }
             if let Some(p) = u.progress {
                 what.push(format!("{}%", p.0));
@@ -81,42 +126,61 @@ pub fn atom(doc: &Document, config: &Config, prefix: &str, strings: &serde_json:
             // Numbered within its date, so recording an older update later
             // never changes the ids of the others (ids are permanent, RFC 4287 §4.2.6).
             let k = a.updates[..n].iter().filter(|v| v.date == u.date).count() + 1;
-            entries.push(Entry {
-                id: format!("{}#update-{}-{}", a.url, u.date, k),
-                date: u.date.to_string(),
-                title: format!("{} {}{suffix}", a.id, a.title),
-                link: a.url.clone(),
-                summary: u.note.clone(),
-                title_lang: other(a.text_lang),
-                summary_lang: other(&config.default_language),
-            });
-        }
-    }
-    for r in &doc.reports {
-        let f = r.figures;
-        let title = if r.title.is_empty() {
-            format!("{} {}", s("report", "Report"), f.year)
-        } else {
-            r.title.to_string()
-        };
-        let date = r
-            .published
-            .map(|d| d.to_string())
-            .unwrap_or_else(|| format!("{}-12-31", f.year));
-        entries.push(Entry {
-            id: r.url.clone(),
-            date,
-            title,
-            link: r.url.clone(),
-            summary: s("report_summary", "Annual execution report"),
-            title_lang: if r.title.is_empty() {
+            Entry::new(
+                format!("{}#update-{}-{}", a.url, u.date, k),
+                u.date.to_string(),
+                &format!("{} {}{suffix}", a.id, a.title),
+                &a.url,
+                &u.note,
+                words.other(a.text_lang),
+                words.other(words.default_lang),
+            )
+        })
+        .collect()
+}
+
+/// `/feed.xml` of one language, from the entries of its actions
+/// (`action_entries`); interface words come from the theme's strings.
+pub fn atom<'e>(
+    doc: &Document,
+    config: &Config,
+    prefix: &str,
+    words: &FeedWords,
+    action_entries: impl Iterator<Item = &'e Entry>,
+) -> Output {
+    let report_entries: Vec<Entry> = doc
+        .reports
+        .iter()
+        .map(|r| {
+            let f = r.figures;
+            let title = if r.title.is_empty() {
+                format!("{} {}", words.word("feed", "report", "Report"), f.year)
+            } else {
+                r.title.to_string()
+            };
+            let date = r
+                .published
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| format!("{}-12-31", f.year));
+            let title_lang = if r.title.is_empty() {
                 None
             } else {
-                other(r.text_lang)
-            },
-            summary_lang: None,
-        });
-    }
+                words.other(r.text_lang)
+            };
+            let summary = words.word("feed", "report_summary", "Annual execution report");
+            Entry::new(
+                r.url.clone(),
+                date,
+                &title,
+                &r.url,
+                &summary,
+                title_lang,
+                None,
+            )
+        })
+        .collect();
+    let mut entries: Vec<&Entry> = action_entries.collect();
+    entries.extend(&report_entries);
     // Newest first; same day by id so the order never depends on the walk.
     entries.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
     let root = crate::data::url(config, doc.site.language, "");
@@ -156,24 +220,7 @@ pub fn atom(doc: &Document, config: &Config, prefix: &str, strings: &serde_json:
         xml_escape(&author)
     ));
     for e in &entries {
-        xml.push_str("  <entry>\n");
-        xml.push_str(&format!("    <id>{}</id>\n", xml_escape(&e.id)));
-        xml.push_str(&format!(
-            "    <title{}>{}</title>\n",
-            lang_attr(&e.title_lang),
-            xml_escape(&e.title)
-        ));
-        xml.push_str(&format!(
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            xml_escape(&e.link)
-        ));
-        xml.push_str(&format!("    <updated>{}T00:00:00Z</updated>\n", e.date));
-        xml.push_str(&format!(
-            "    <summary{}>{}</summary>\n",
-            lang_attr(&e.summary_lang),
-            xml_escape(&e.summary)
-        ));
-        xml.push_str("  </entry>\n");
+        xml.push_str(&e.xml);
     }
     xml.push_str("</feed>\n");
     Output {

@@ -21,6 +21,7 @@ pub struct Live {
     figures: Figures,
     history: Option<History>,
     engine: std::sync::Arc<engine::Engine>,
+    memo: std::sync::Arc<super::dataset::DataMemo>,
     facets: Vec<facets::Facet>,
     languages: Vec<Language>,
     /// Search index file → language.
@@ -66,6 +67,7 @@ impl Live {
         root: &Path,
         model: crate::Model,
         theme: &mut Option<engine::Loaded>,
+        memo: std::sync::Arc<super::dataset::DataMemo>,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<(Live, Vec<Output>)> {
         let crate::Model {
@@ -78,7 +80,7 @@ impl Live {
         let facets = super::facets_of(&plan, diags)?;
         crate::timings::lap("theme and facets");
         let input = (root, &config, &plan, &figures, history.as_ref());
-        let (files, prepared) = super::assemble(input, &engine, &facets, None, true, diags);
+        let (files, prepared) = super::assemble(input, &engine, &facets, None, Some(&memo), diags);
         if diags.iter().any(Diagnostic::is_error) {
             return None;
         }
@@ -113,6 +115,7 @@ impl Live {
             figures,
             history,
             engine,
+            memo,
             facets,
             languages,
             search,
@@ -132,6 +135,7 @@ impl Live {
             history: self.history.as_ref(),
             spill: None,
             progress: None,
+            memo: Some(&self.memo),
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod bodies;
 pub mod context;
+pub mod dataset;
 pub mod engine;
 pub mod facets;
 pub mod feeds;
@@ -113,7 +114,7 @@ fn render_with(
     let Some(facets) = facets_of(plan, diags) else {
         return Vec::new();
     };
-    assemble(input, &engine, &facets, spill, false, diags).0
+    assemble(input, &engine, &facets, spill, None, diags).0
 }
 
 /// The plan's facets listed, after the theme: `None` when either has
@@ -126,7 +127,7 @@ pub(crate) fn facets_of(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<Vec<
     Some(facets)
 }
 
-/// Every file of the site. With `lazy` (the preview): every file but the
+/// Every file of the site. With `memo` (the preview): every file but the
 /// pages and search indexes, and only the default language prepared to
 /// render its pages on request (`live::Live` prepares the others when a
 /// tab asks for one of their files).
@@ -135,9 +136,11 @@ pub(crate) fn assemble(
     engine: &engine::Engine,
     facets: &[facets::Facet],
     spill: Option<&crate::output::Spill>,
-    lazy: bool,
+    memo: Option<&dataset::DataMemo>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Output>, Vec<pages::Prepared>) {
+    // Only the preview keeps shares of the data: it is the lazy renderer.
+    let lazy = memo.is_some();
     let keep = |o: Output| match spill {
         Some(s) => s.put(o),
         None => o,
@@ -163,6 +166,7 @@ pub(crate) fn assemble(
             history,
             spill,
             progress: PROGRESS.get(),
+            memo,
         };
         // The preview makes the search index when the search page asks for it.
         if lazy {

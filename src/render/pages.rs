@@ -1,7 +1,7 @@
 //! The pages of one language: which template renders which URL, with which
 //! variables (see docs/templates.md), rendered in parallel and minified.
 
-use super::context::{base_context, document_value, downloads, json_bytes, json_index, page_value};
+use super::context::{base_context, downloads, json_index, page_value};
 use super::jobs::{Entities, Job};
 use super::theme::Templates;
 use super::{tera_diagnostic, Output};
@@ -48,6 +48,8 @@ pub struct SiteInput<'a> {
     pub progress: Option<&'a indicatif::ProgressBar>,
     /// Where a build writes pages as they are rendered; none for `check` and `serve`.
     pub spill: Option<&'a crate::output::Spill>,
+    /// The preview's shares of the data files from its last rebuild.
+    pub memo: Option<&'a super::dataset::DataMemo>,
 }
 
 /// Templates rendered only when the theme provides them.
@@ -87,24 +89,8 @@ pub fn prepare_language(
     let doc = data::document(plan, figures, config, lang);
     crate::timings::lap("document");
     let prefix = config.lang_prefix(lang);
-    // plan.json, the CSV tables, the feed and the templates' `data` are each
-    // made from the whole document: at the same time, on every core.
-    let ((plan_json, tables), (feed, data_value)) = rayon::join(
-        || rayon::join(|| json_bytes(&doc), || super::tables::tables(&doc, &prefix)),
-        || {
-            rayon::join(
-                || super::feeds::atom(&doc, config, &prefix, strings),
-                || document_value(&doc),
-            )
-        },
-    );
+    let (outputs, data_value) = super::dataset::make(&doc, config, &prefix, strings, site.memo);
     crate::timings::lap("plan.json, tables, feed, data");
-    let mut outputs = vec![Output {
-        path: format!("{prefix}data/plan.json"),
-        bytes: plan_json,
-    }];
-    outputs.extend(tables);
-    outputs.push(feed);
 
     let entities = Entities::of(&data_value);
     let index = json_index(&entities);
@@ -239,19 +225,4 @@ pub fn render_language(
         }
     }
     (outputs, diags)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_document_value_is_the_serialised_document() {
-        let c = crate::example_site();
-        for lang in c.config.languages() {
-            let doc = crate::data::document(&c.plan, &c.figures, &c.config, &lang);
-            assert_eq!(
-                super::super::context::document_value(&doc),
-                tera::Value::from_serializable(&doc)
-            );
-        }
-    }
 }

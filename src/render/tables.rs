@@ -3,7 +3,7 @@
 //! all written from the same `plan.json` document.
 
 use super::Output;
-use crate::data::Document;
+use crate::data::{ActionOut, Document};
 use serde_json::json;
 
 /// A text cell that a spreadsheet would run as a formula is prefixed with `'`.
@@ -29,13 +29,19 @@ fn opt<T: ToString>(x: Option<T>) -> String {
     x.map(|v| v.to_string()).unwrap_or_default()
 }
 
-fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
+/// CSV lines (CRLF-terminated, quoted where needed) of `rows`: a record's
+/// bytes never depend on the records around it, so tables are joined from
+/// lines made apart.
+fn csv_lines<R, F>(rows: impl Iterator<Item = R>) -> Vec<u8>
+where
+    R: IntoIterator<Item = F>,
+    F: AsRef<[u8]>,
+{
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    let _ = w.write_record(header);
     for r in rows {
-        let _ = w.write_record(&r);
+        let _ = w.write_record(r);
     }
     w.into_inner().unwrap_or_default()
 }
@@ -102,116 +108,127 @@ const REPORTS: Fields = &[
     ("url", "string"),
 ];
 
-fn header(fields: Fields) -> Vec<&'static str> {
-    fields.iter().map(|f| f.0).collect()
-}
-
 /// The four CSV files and the data package, under `prefix` (`""` or `es/`).
-pub fn tables(doc: &Document, prefix: &str) -> Vec<Output> {
+/// One action's share of the tables, as CSV lines: its row of
+/// `actions.csv`, its rows of `budget.csv` and of `indicators.csv`.
+pub type ActionRows = [Vec<u8>; 3];
+
+pub fn action_rows(a: &ActionOut) -> ActionRows {
     let t = |s: &str| neutralise(s);
     let list = |xs: &[String]| neutralise(&xs.join("; "));
-    let actions = doc
-        .actions
-        .iter()
-        .map(|a| {
+    let action = vec![
+        t(a.id),
+        t(a.objective),
+        t(a.line),
+        t(a.title),
+        t(a.summary.unwrap_or("")),
+        a.status.as_str().to_string(),
+        a.progress.to_string(),
+        num(a.money.planned.to_f64()),
+        num(a.money.executed.to_f64()),
+        opt(a.money.execution_rate_pct.map(num)),
+        opt(a.start),
+        opt(a.end),
+        t(a.responsible.unwrap_or("")),
+        list(a.partners),
+        list(a.municipalities),
+        a.sdgs
+            .iter()
+            .map(|g| g.to_string())
+            .collect::<Vec<_>>()
+            .join("; "),
+        list(a.tags),
+        opt(a.last_update),
+        a.url.clone(),
+    ];
+    let budget = a.money.by_year.iter().map(|(year, m)| {
+        vec![
+            t(a.id),
+            year.clone(),
+            num(m.planned.to_f64()),
+            num(m.executed.to_f64()),
+            opt(m.execution_rate_pct.map(num)),
+        ]
+    });
+    let indicators = a.indicators.iter().flat_map(|ind| {
+        ind.values.iter().map(move |v| {
             vec![
                 t(a.id),
-                t(a.objective),
-                t(a.line),
-                t(a.title),
-                t(a.summary.unwrap_or("")),
-                a.status.as_str().to_string(),
-                a.progress.to_string(),
-                num(a.money.planned.to_f64()),
-                num(a.money.executed.to_f64()),
-                opt(a.money.execution_rate_pct.map(num)),
-                opt(a.start),
-                opt(a.end),
-                t(a.responsible.unwrap_or("")),
-                list(a.partners),
-                list(a.municipalities),
-                a.sdgs
-                    .iter()
-                    .map(|g| g.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                list(a.tags),
-                opt(a.last_update),
-                a.url.clone(),
+                t(&ind.name),
+                t(ind.unit.as_deref().unwrap_or("")),
+                opt(ind.baseline.map(num)),
+                opt(ind.target.map(num)),
+                v.year.0.to_string(),
+                num(v.value),
             ]
         })
-        .collect();
-    let mut budget = Vec::new();
-    let mut indicators = Vec::new();
-    for a in &doc.actions {
-        for (year, m) in &a.money.by_year {
-            budget.push(vec![
-                t(a.id),
-                year.clone(),
-                num(m.planned.to_f64()),
-                num(m.executed.to_f64()),
-                opt(m.execution_rate_pct.map(num)),
-            ]);
+    });
+    [
+        csv_lines(std::iter::once(action)),
+        csv_lines(budget),
+        csv_lines(indicators),
+    ]
+}
+
+/// The tables of `doc`, from each action's rows (`action_rows`, in the
+/// document's order).
+pub fn tables<'r>(
+    doc: &Document,
+    prefix: &str,
+    rows: impl Iterator<Item = &'r ActionRows> + Clone,
+) -> Vec<Output> {
+    let t = |s: &str| neutralise(s);
+    let joined = |header: Fields, k: usize| {
+        let mut bytes = csv_lines(std::iter::once(header.iter().map(|f| f.0)));
+        bytes.reserve(rows.clone().map(|r| r[k].len()).sum());
+        for r in rows.clone() {
+            bytes.extend_from_slice(&r[k]);
         }
-        for ind in a.indicators {
-            for v in &ind.values {
-                indicators.push(vec![
-                    t(a.id),
-                    t(&ind.name),
-                    t(ind.unit.as_deref().unwrap_or("")),
-                    opt(ind.baseline.map(num)),
-                    opt(ind.target.map(num)),
-                    v.year.0.to_string(),
-                    num(v.value),
-                ]);
-            }
-        }
-    }
-    let reports = doc
-        .reports
-        .iter()
-        .map(|r| {
-            let f = r.figures;
-            let c = f.snapshot.status_counts;
-            vec![
-                f.year.to_string(),
-                t(r.title),
-                opt(r.published),
-                opt(f.own_revenue.map(|m| num(m.to_f64()))),
-                num(f.cooperation_spending.to_f64()),
-                f.cooperation_spending_derived.to_string(),
-                opt(f.cooperation_share_pct.map(num)),
-                opt(f.target_pct.map(num)),
-                opt(f.target_met),
-                num(f.money.planned.to_f64()),
-                num(f.money.executed.to_f64()),
-                opt(f.money.execution_rate_pct.map(num)),
-                num(f.snapshot.progress),
-                c.not_started.to_string(),
-                c.in_progress.to_string(),
-                c.delayed.to_string(),
-                c.completed.to_string(),
-                c.cancelled.to_string(),
-                r.url.clone(),
-            ]
-        })
-        .collect();
+        bytes
+    };
+    let reports = doc.reports.iter().map(|r| {
+        let f = r.figures;
+        let c = f.snapshot.status_counts;
+        vec![
+            f.year.to_string(),
+            t(r.title),
+            opt(r.published),
+            opt(f.own_revenue.map(|m| num(m.to_f64()))),
+            num(f.cooperation_spending.to_f64()),
+            f.cooperation_spending_derived.to_string(),
+            opt(f.cooperation_share_pct.map(num)),
+            opt(f.target_pct.map(num)),
+            opt(f.target_met),
+            num(f.money.planned.to_f64()),
+            num(f.money.executed.to_f64()),
+            opt(f.money.execution_rate_pct.map(num)),
+            num(f.snapshot.progress),
+            c.not_started.to_string(),
+            c.in_progress.to_string(),
+            c.delayed.to_string(),
+            c.completed.to_string(),
+            c.cancelled.to_string(),
+            r.url.clone(),
+        ]
+    });
+    let mut reports_csv = csv_lines(std::iter::once(REPORTS.iter().map(|f| f.0)));
+    reports_csv.extend(csv_lines(reports));
     vec![
         Output {
             path: format!("{prefix}data/actions.csv"),
-            bytes: csv_bytes(&header(ACTIONS), actions),
+            bytes: joined(ACTIONS, 0),
         },
         Output {
             path: format!("{prefix}data/budget.csv"),
-            bytes: csv_bytes(&header(BUDGET), budget),
+            bytes: joined(BUDGET, 1),
         },
         Output {
             path: format!("{prefix}data/indicators.csv"),
-            bytes: csv_bytes(&header(INDICATORS), indicators),
+            bytes: joined(INDICATORS, 2),
         },
         Output {
             path: format!("{prefix}data/reports.csv"),
-            bytes: csv_bytes(&header(REPORTS), reports),
+            bytes: reports_csv,
         },
         Output {
             path: format!("{prefix}data/datapackage.json"),
