@@ -77,6 +77,7 @@ fn read_config(opts: &Options) -> Result<config::Config, Vec<Diagnostic>> {
 pub struct Caches {
     pub parsed: load::ParseCache,
     pub bodies: render::bodies::BodyCache,
+    pub linked: model_action::LinkMemo,
     /// The theme, loaded once while no file outside `content/` changes.
     pub theme: Option<render::engine::Loaded>,
     /// Each action's share of the data files, made again only when it changed.
@@ -119,15 +120,16 @@ fn model(
 ) -> (Model, Vec<Diagnostic>) {
     let root = &opts.root;
     let mut diags = Vec::new();
-    let (sources, bodies) = match caches {
+    let (sources, bodies, linked) = match caches {
         Some(c) => (
             load::load_cached(root, &config, &mut c.parsed, &mut diags),
             Some(&mut c.bodies),
+            Some(&mut c.linked),
         ),
-        None => (load::load(root, &config, &mut diags), None),
+        None => (load::load(root, &config, &mut diags), None, None),
     };
     timings::lap("load");
-    let plan = model::link(sources, &config, opts.drafts, &mut diags);
+    let plan = model::link(sources, &config, opts.drafts, linked, &mut diags);
     timings::lap("link");
     warnings::check(&plan, &mut diags);
     timings::lap("warnings");

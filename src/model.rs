@@ -84,7 +84,8 @@ pub struct Plan {
     pub home: Option<Text>,
     pub lines: Vec<Line>,
     pub objectives: Vec<Objective>,
-    pub actions: Vec<Action>,
+    /// Shared: the preview keeps actions whose file did not change.
+    pub actions: Vec<std::sync::Arc<Action>>,
     pub reports: Vec<Report>,
     pub pages: Vec<Page>,
     /// Translations by (kind, id, lang).
@@ -147,7 +148,7 @@ impl Plan {
 
     /// The action with this id: a binary search, since actions are in natural id order.
     pub fn action(&self, id: &str) -> Option<&Action> {
-        find_sorted(&self.actions, id, |a| &a.id)
+        find_sorted(&self.actions, id, |a| &a.id).map(|a| &**a)
     }
 
     /// The objective with this id: a binary search, since objectives are in natural id order.
@@ -244,7 +245,15 @@ fn require_title<F>(s: &Source<F>, title: &Option<String>, diags: &mut Vec<Diagn
 }
 
 /// Link and validate everything. `drafts` keeps draft actions in the build.
-pub fn link(sources: Sources, config: &Config, drafts: bool, diags: &mut Vec<Diagnostic>) -> Plan {
+/// With `memo` (the preview), actions whose file and checks did not change
+/// since the last call are not linked again.
+pub fn link(
+    sources: Sources,
+    config: &Config,
+    drafts: bool,
+    memo: Option<&mut crate::model_action::LinkMemo>,
+    diags: &mut Vec<Diagnostic>,
+) -> Plan {
     let lang = config.default_language.as_str();
     let mut plan = Plan {
         home: sources
@@ -293,37 +302,29 @@ pub fn link(sources: Sources, config: &Config, drafts: bool, diags: &mut Vec<Dia
             text: text_of(s, lang, s.fm.title.as_ref(), None),
         });
     }
-    let objective_line: HashMap<&str, &str> = plan
+    // Each objective's line as linked above (the line written, else none).
+    let objective_line: HashMap<&str, &str> = sources
         .objectives
         .iter()
-        .map(|o| (o.id.as_str(), o.line.as_str()))
+        .map(|o| (o.id.as_str(), o.fm.line.as_deref().unwrap_or("")))
         .collect();
     let objective_ids: BTreeSet<&str> = objective_line.keys().copied().collect();
 
-    let all_action_ids: BTreeSet<&str> = sources.actions.iter().map(|a| a.id.as_str()).collect();
-    let draft_ids: BTreeSet<&str> = sources
-        .actions
-        .iter()
-        .filter(|a| a.fm.draft && !drafts)
-        .map(|a| a.id.as_str())
-        .collect();
-    for s in &sources.actions {
-        if draft_ids.contains(s.id.as_str()) {
-            continue;
-        }
-        if let Some(a) = crate::model_action::link_action(
-            s,
-            lang,
-            &objective_line,
-            &objective_ids,
-            &all_action_ids,
-            &draft_ids,
-            diags,
-        ) {
-            plan.actions.push(a);
-        }
-    }
-
+    let ids = crate::model_action::Ids {
+        lang,
+        objective_line,
+        objective_ids,
+        action_ids: sources.actions.iter().map(|a| a.id.as_str()).collect(),
+        draft_ids: sources
+            .actions
+            .iter()
+            .filter(|a| a.fm.draft && !drafts)
+            .map(|a| a.id.as_str())
+            .collect(),
+    };
+    crate::timings::lap("  link: lines, objectives, ids");
+    plan.actions = crate::model_action::link_actions(&sources.actions, &ids, memo, diags);
+    crate::timings::lap("  link: actions");
     let mut years = BTreeSet::new();
     for s in &sources.reports {
         let stem_year: i32 = s.id.parse().unwrap_or(0);
@@ -386,8 +387,10 @@ pub fn link(sources: Sources, config: &Config, drafts: bool, diags: &mut Vec<Dia
         });
     }
 
-    crate::model_refs::link_translations(&sources, &mut plan, &draft_ids, diags);
-    crate::model_refs::check_front_matter_links(&sources, &plan, &draft_ids, diags);
+    crate::timings::lap("  link: reports, pages");
+    crate::model_refs::link_translations(&sources, &mut plan, &ids.draft_ids, diags);
+    crate::timings::lap("  link: translations");
+    crate::model_refs::check_front_matter_links(&sources, &plan, &ids.draft_ids, diags);
     plan
 }
 

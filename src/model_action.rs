@@ -6,18 +6,115 @@ use crate::load::kinds::ActionFm;
 use crate::load::values::Status;
 use crate::load::Source;
 use crate::model::{unknown_ref, Action, Text};
+use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+/// What an action is checked against besides its own file.
+pub struct Ids<'a> {
+    /// The default language (the language of the action's text).
+    pub lang: &'a str,
+    /// Objective id → its line.
+    pub objective_line: HashMap<&'a str, &'a str>,
+    pub objective_ids: BTreeSet<&'a str>,
+    /// Every action, drafts included.
+    pub action_ids: BTreeSet<&'a str>,
+    /// Drafts left out of this build.
+    pub draft_ids: BTreeSet<&'a str>,
+}
+
+impl Ids<'_> {
+    /// One number for all of it: equal numbers, same checks.
+    fn fingerprint(&self) -> u64 {
+        let mut h = std::hash::DefaultHasher::new();
+        self.lang.hash(&mut h);
+        for o in &self.objective_ids {
+            (o, self.objective_line.get(o)).hash(&mut h);
+        }
+        self.action_ids.hash(&mut h);
+        self.draft_ids.hash(&mut h);
+        h.finish()
+    }
+}
+
+/// The preview's linked actions from its last rebuild, by file: an action
+/// is linked again only when its file was parsed again or the ids it is
+/// checked against changed.
+#[derive(Default)]
+pub struct LinkMemo {
+    ids: u64,
+    by_path: HashMap<String, Linked>,
+}
+
+struct Linked {
+    source: Arc<Source<ActionFm>>,
+    action: Option<Arc<Action>>,
+    found: Vec<Diagnostic>,
+}
+
+/// Check and link every action but the drafts left out, on every core.
+pub fn link_actions(
+    sources: &[Arc<Source<ActionFm>>],
+    ids: &Ids,
+    memo: Option<&mut LinkMemo>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Arc<Action>> {
+    let fingerprint = ids.fingerprint();
+    let old = memo
+        .as_ref()
+        .filter(|m| m.ids == fingerprint)
+        .map(|m| &m.by_path);
+    let linked: Vec<Linked> = sources
+        .par_iter()
+        .filter(|s| !ids.draft_ids.contains(s.id.as_str()))
+        .map(|s| {
+            let kept = old
+                .and_then(|o| o.get(&s.path))
+                .filter(|l| Arc::ptr_eq(&l.source, s));
+            if let Some(l) = kept {
+                let (action, found) = (l.action.clone(), l.found.clone());
+                return Linked {
+                    source: s.clone(),
+                    action,
+                    found,
+                };
+            }
+            let mut found = Vec::new();
+            let action = link_action(s, ids, &mut found).map(Arc::new);
+            Linked {
+                source: s.clone(),
+                action,
+                found,
+            }
+        })
+        .collect();
+    let actions = linked
+        .iter()
+        .flat_map(|l| {
+            diags.extend(l.found.iter().cloned());
+            l.action.clone()
+        })
+        .collect();
+    if let Some(memo) = memo {
+        memo.ids = fingerprint;
+        memo.by_path = linked
+            .into_iter()
+            .map(|l| (l.source.path.clone(), l))
+            .collect();
+    }
+    actions
+}
 
 /// Check one action and link it to its objective and line.
-pub fn link_action(
-    s: &Source<ActionFm>,
-    lang: &str,
-    objective_line: &HashMap<&str, &str>,
-    objective_ids: &BTreeSet<&str>,
-    action_ids: &BTreeSet<&str>,
-    draft_ids: &BTreeSet<&str>,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Action> {
+fn link_action(s: &Source<ActionFm>, ids: &Ids, diags: &mut Vec<Diagnostic>) -> Option<Action> {
+    let Ids {
+        lang,
+        objective_line,
+        objective_ids,
+        action_ids,
+        draft_ids,
+    } = ids;
     let fm = &s.fm;
     let path = s.path.as_str();
     // A key that was written but failed to parse has already been reported.
@@ -262,5 +359,42 @@ fn check_progress<F>(
             0
         }
         (_, p) => p.unwrap_or(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::Sources;
+
+    fn example() -> (crate::config::Config, Sources) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap();
+        let config = crate::config::parse(&text, None).unwrap();
+        let sources = crate::load::load(root, &config, &mut Vec::new());
+        (config, sources)
+    }
+
+    /// Linked with the memo of an earlier run: the same actions and problems
+    /// as linked afresh, also once the ids they are checked against changed.
+    #[test]
+    fn remembered_links_are_fresh_links() {
+        let (config, mut sources) = example();
+        let link = |s: &Sources, memo: Option<&mut LinkMemo>| {
+            let mut diags = Vec::new();
+            let plan = crate::model::link(s.clone(), &config, false, memo, &mut diags);
+            let actions: Vec<String> = plan.actions.iter().map(|a| format!("{a:?}")).collect();
+            (actions, diags)
+        };
+        let mut memo = LinkMemo::default();
+        let fresh = link(&sources, None);
+        assert!(fresh.1.is_empty(), "{:?}", fresh.1);
+        assert_eq!(link(&sources, Some(&mut memo)), fresh);
+        assert_eq!(link(&sources, Some(&mut memo)), fresh);
+        // Without the first objective, its actions point at nothing.
+        sources.objectives.remove(0);
+        let fresh = link(&sources, None);
+        assert!(!fresh.1.is_empty());
+        assert_eq!(link(&sources, Some(&mut memo)), fresh);
     }
 }

@@ -4,6 +4,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::load::{Kind, Sources};
 use crate::model::{text_of, Plan};
+use rayon::prelude::*;
 use std::collections::{BTreeSet, HashSet};
 
 pub fn link_translations(
@@ -34,44 +35,57 @@ pub fn link_translations(
             .map(|x| (Kind::Report, x.id.as_str())),
     );
     files.extend(sources.pages.iter().map(|x| (Kind::Page, x.id.as_str())));
-    for t in &sources.translations {
-        let exists = match t.kind {
-            Kind::Index => sources.index.is_some(),
-            kind => files.contains(&(kind, t.id.as_str())),
-        };
-        let default_file = if t.kind == Kind::Index {
-            "content/_index.md".to_string()
-        } else {
-            format!("content/{}/{}.md", t.kind.folder(), t.id)
-        };
-        if !exists {
-            diags.push(
-                Diagnostic::error(
+    // Each translation is attached on its own, on every core; then in order.
+    let attached: Vec<Result<Option<Attached>, Diagnostic>> = sources
+        .translations
+        .par_iter()
+        .map(|t| {
+            let exists = match t.kind {
+                Kind::Index => sources.index.is_some(),
+                kind => files.contains(&(kind, t.id.as_str())),
+            };
+            if !exists {
+                let default_file = if t.kind == Kind::Index {
+                    "content/_index.md".to_string()
+                } else {
+                    format!("content/{}/{}.md", t.kind.folder(), t.id)
+                };
+                return Err(Diagnostic::error(
                     &t.source.path,
                     1,
                     1,
                     format!("translation without its default-language file `{default_file}`"),
                 )
-                .with_help("create the default-language file first, or rename this one"),
-            );
-            continue;
+                .with_help("create the default-language file first, or rename this one"));
+            }
+            if t.kind == Kind::Action && draft_ids.contains(t.id.as_str()) {
+                return Ok(None);
+            }
+            let s = &t.source;
+            let title =
+                s.fm.title
+                    .clone()
+                    .or_else(|| default_title(plan, t.kind, &t.id));
+            let mut text = text_of(s, &t.lang, title.as_ref(), s.fm.summary.as_ref());
+            if t.kind == Kind::Action && text.summary.is_none() {
+                text.summary = plan.action(&t.id).and_then(|a| a.text.summary.clone());
+            }
+            Ok(Some(((t.kind, t.id.clone(), t.lang.clone()), text)))
+        })
+        .collect();
+    for a in attached {
+        match a {
+            Ok(Some((key, text))) => {
+                plan.translations.insert(key, text);
+            }
+            Ok(None) => {}
+            Err(d) => diags.push(d),
         }
-        if t.kind == Kind::Action && draft_ids.contains(t.id.as_str()) {
-            continue;
-        }
-        let s = &t.source;
-        let title =
-            s.fm.title
-                .clone()
-                .or_else(|| default_title(plan, t.kind, &t.id));
-        let mut text = text_of(s, &t.lang, title.as_ref(), s.fm.summary.as_ref());
-        if t.kind == Kind::Action && text.summary.is_none() {
-            text.summary = plan.action(&t.id).and_then(|a| a.text.summary.clone());
-        }
-        plan.translations
-            .insert((t.kind, t.id.clone(), t.lang.clone()), text);
     }
 }
+
+/// A translation's text, by (kind, id, language).
+type Attached = ((Kind, String, String), crate::model::Text);
 
 fn default_title(plan: &Plan, kind: Kind, id: &str) -> Option<String> {
     match kind {

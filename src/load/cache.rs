@@ -6,7 +6,7 @@
 use super::{read_and_parse, Found, Parsed};
 use crate::diagnostics::Diagnostic;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -97,40 +97,59 @@ impl ParseCache {
     /// With `trusted`, a file that still has an entry did not change (the
     /// watcher said which did): its stamp is not even read.
     fn parse_found(&mut self, found: &[Found], trusted: bool) -> Vec<FileResult> {
-        let stamps: Vec<Option<Stamp>> = found
+        let outcomes: Vec<Outcome> = found
             .par_iter()
-            .map(|f| match self.entries.get(&f.path) {
-                Some(e) if trusted => Some(e.stamp),
-                _ => stamp(&f.path),
-            })
-            .collect();
-        // Unchanged entries move to the new map; the rest are parsed (in parallel).
-        let mut old = std::mem::take(&mut self.entries);
-        let mut entries = HashMap::with_capacity(found.len());
-        for (f, now) in found.iter().zip(&stamps) {
-            if let Some(e) = old.remove(&f.path).filter(|e| Some(e.stamp) == *now) {
-                entries.insert(f.path.clone(), e);
-            }
-        }
-        let results: Vec<FileResult> = found
-            .par_iter()
-            .map(|f| match entries.get(&f.path) {
-                Some(e) => (e.parsed.clone(), e.diags.clone()),
-                None => read_and_parse(f),
-            })
-            .collect();
-        for ((f, now), (p, d)) in found.iter().zip(stamps).zip(&results) {
-            // A file whose stamp could not be read is parsed again next time.
-            if let (Some(stamp), false) = (now, entries.contains_key(&f.path)) {
-                let entry = Entry {
-                    stamp,
-                    parsed: p.clone(),
-                    diags: d.clone(),
+            .map(|f| {
+                let entry = self.entries.get(&f.path);
+                let now = match entry {
+                    Some(e) if trusted => return Outcome::Kept(e.result()),
+                    // Stamped before reading: a save during the read shows next time.
+                    _ => stamp(&f.path),
                 };
-                entries.insert(f.path.clone(), entry);
-            }
+                match entry {
+                    Some(e) if Some(e.stamp) == now => Outcome::Kept(e.result()),
+                    _ => Outcome::Parsed(read_and_parse(f), now),
+                }
+            })
+            .collect();
+        if !trusted {
+            // Files no longer found are forgotten.
+            let paths: HashSet<&Path> = found.iter().map(|f| f.path.as_path()).collect();
+            self.entries.retain(|p, _| paths.contains(p.as_path()));
         }
-        self.entries = entries;
+        let mut results = Vec::with_capacity(found.len());
+        for (f, outcome) in found.iter().zip(outcomes) {
+            let result = match outcome {
+                Outcome::Kept(r) => r,
+                Outcome::Parsed(r, Some(stamp)) => {
+                    let entry = Entry {
+                        stamp,
+                        parsed: r.0.clone(),
+                        diags: r.1.clone(),
+                    };
+                    self.entries.insert(f.path.clone(), entry);
+                    r
+                }
+                // A file whose stamp could not be read is parsed again next time.
+                Outcome::Parsed(r, None) => {
+                    self.entries.remove(&f.path);
+                    r
+                }
+            };
+            results.push(result);
+        }
         results
+    }
+}
+
+/// What became of one file: its entry reused, or parsed (with its stamp).
+enum Outcome {
+    Kept(FileResult),
+    Parsed(FileResult, Option<Stamp>),
+}
+
+impl Entry {
+    fn result(&self) -> FileResult {
+        (self.parsed.clone(), self.diags.clone())
     }
 }

@@ -110,7 +110,7 @@ mod tests {
         let mut diags = Vec::new();
         check_bodies_cached(&plan, &mut cache, &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
-        let body = &mut plan.actions[0].text.body;
+        let body = &mut std::sync::Arc::make_mut(&mut plan.actions[0]).text.body;
         *body = format!("{body}\n[broken](@/actions/9.9.9.md)\n").into();
         check_bodies_cached(&plan, &mut cache, &mut diags);
         assert_eq!(diags.len(), 1, "{diags:?}");

@@ -12,8 +12,14 @@ use std::time::Duration;
 pub const FOLDERS: &[&str] = &["content", "static", "templates", "themes"];
 
 /// Saves arriving this close together (an editor writing a temporary file
-/// and renaming it, a `git checkout`) make one rebuild.
-const DEBOUNCE: Duration = Duration::from_millis(50);
+/// and renaming it) make one rebuild. Short, because it is waited on every
+/// save; a longer burst (a `git checkout`) may make two rebuilds, the last
+/// of which sees every file.
+const DEBOUNCE: Duration = Duration::from_millis(20);
+
+/// How often the debouncer looks for bursts that ended: a save is seen
+/// between 20 and 30 ms after it is written.
+const TICK: Duration = Duration::from_millis(10);
 
 /// What changed in a burst of events.
 #[derive(Default)]
@@ -35,8 +41,8 @@ impl Watcher {
     /// appear later) and each source folder that exists.
     pub fn new(root: &Path) -> Result<Watcher, String> {
         let (tx, events) = mpsc::channel();
-        let mut debouncer =
-            new_debouncer(DEBOUNCE, None, tx).map_err(|e| format!("cannot watch files: {e}"))?;
+        let mut debouncer = new_debouncer(DEBOUNCE, Some(TICK), tx)
+            .map_err(|e| format!("cannot watch files: {e}"))?;
         debouncer
             .watch(root, RecursiveMode::NonRecursive)
             .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
