@@ -60,12 +60,34 @@ def wait_for(sock, word, deadline):
             return True
     return False
 
+def edited(original, what, n):
+    """The file after edit `n`, and a text the edited page then shows."""
+    if what == "body":
+        return original + f"\nEdit {n}.\n", f"Edit {n}."
+    lines = original.split("\n")
+    for i, line in enumerate(lines):
+        if what == "title" and line.startswith("title:"):
+            lines[i] = f'title: "Edited title {n}"'
+            return "\n".join(lines), f"Edited title {n}"
+        if what == "progress" and line.startswith("progress:"):
+            # The page's progress bar shows the value.
+            value = 1 + n % 98
+            if value == int(line.split(":")[1]):
+                value += 1
+            lines[i] = f"progress: {value}"
+            return "\n".join(lines), f'<progress value="{value}"'
+    sys.exit(f"the action file has no `{what}:` line")
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("site", nargs="?", default=".")
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--binary", default="target/release/retiment")
     ap.add_argument("--action", default=None, help="action file to edit (default: the first one)")
+    ap.add_argument("--edit", choices=["body", "title", "progress"], default="body",
+                    help="what the edit changes: a line added to the body (the default), the "
+                         "title (the action's open data, and links to it), or the progress (also "
+                         "the figures of its objective, line, plan and reports)")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="retiment-serve-bench-")
     site = os.path.join(work, "site")
@@ -85,8 +107,9 @@ def main():
             events = open_events(port)
             time.sleep(0.3)  # let the stream open, as a tab would be
             started = time.perf_counter()
+            text, shown = edited(original, args.edit, n)
             with open(target, "w", encoding="utf-8") as f:
-                f.write(original + f"\nEdit {n}.\n")
+                f.write(text)
             if not wait_for(events, "reload", time.time() + 60):
                 sys.exit(f"run {n}: no reload event")
             times.append((time.perf_counter() - started) * 1000)
@@ -96,7 +119,7 @@ def main():
             body = conn.getresponse().read().decode("utf-8", "replace")
             conn.close()
             page_times.append((time.perf_counter() - asked) * 1000)
-            if f"Edit {n}." not in body:
+            if shown not in body:
                 sys.exit(f"run {n}: the page does not show the edit")
             events.close()
             time.sleep(0.5)
@@ -107,7 +130,7 @@ def main():
     total = [a + b for a, b in zip(times, page_times)]
     def line(what, xs):
         return f"{what}: min {min(xs):.0f} ms, median {statistics.median(xs):.0f} ms, max {max(xs):.0f} ms"
-    print(f"{len(times)} runs, editing {os.path.relpath(target, site)}")
+    print(f"{len(times)} runs, editing the {args.edit} of {os.path.relpath(target, site)}")
     print(line("  edit → reload event (watch, debounce, rebuild of the model)", times))
     print(line("  page request → page (rendered on request)", page_times))
     print(line("  edit → edited page in the tab", total))

@@ -322,9 +322,7 @@ pub fn link(
             .map(|a| a.id.as_str())
             .collect(),
     };
-    crate::timings::lap("  link: lines, objectives, ids");
     plan.actions = crate::model_action::link_actions(&sources.actions, &ids, memo, diags);
-    crate::timings::lap("  link: actions");
     let mut years = BTreeSet::new();
     for s in &sources.reports {
         let stem_year: i32 = s.id.parse().unwrap_or(0);
@@ -387,9 +385,7 @@ pub fn link(
         });
     }
 
-    crate::timings::lap("  link: reports, pages");
     crate::model_refs::link_translations(&sources, &mut plan, &ids.draft_ids, diags);
-    crate::timings::lap("  link: translations");
     crate::model_refs::check_front_matter_links(&sources, &plan, &ids.draft_ids, diags);
     plan
 }

@@ -2,7 +2,6 @@
 //! `t`…) and the `page` of each, as template values.
 
 use super::jobs::Job;
-use super::Output;
 use crate::config::Config;
 use crate::data;
 use crate::load::Kind;
@@ -12,13 +11,14 @@ use serde_json::json;
 use std::collections::HashMap;
 use tera::{Context, Value};
 
-/// The data files of a language, with their format and size, for download lists.
-pub fn downloads(config: &Config, lang: &str, outputs: &[Output]) -> Vec<serde_json::Value> {
+/// The data files of a language, with their format and size, for download
+/// lists: `files` are their paths (from the output folder) and sizes.
+pub fn downloads(config: &Config, lang: &str, files: &[(String, usize)]) -> Vec<serde_json::Value> {
     let prefix = config.lang_prefix(lang);
-    let mut list: Vec<_> = outputs
+    let mut list: Vec<_> = files
         .iter()
-        .filter_map(|o| {
-            let rel = o.path.strip_prefix(&prefix)?;
+        .filter_map(|(path, size)| {
+            let rel = path.strip_prefix(&prefix)?;
             let name = rel.strip_prefix("data/").or_else(|| (rel == "feed.xml").then_some(rel))?;
             let (format, media_type) = match name.rsplit('.').next() {
                 Some("csv") => ("CSV", "text/csv"),
@@ -26,7 +26,7 @@ pub fn downloads(config: &Config, lang: &str, outputs: &[Output]) -> Vec<serde_j
                 _ => ("JSON", "application/json"),
             };
             let stem = name.split('.').next().unwrap_or(name);
-            Some(json!({ "name": name, "stem": stem, "url": data::url(config, lang, rel), "format": format, "media_type": media_type, "bytes": o.bytes.len() }))
+            Some(json!({ "name": name, "stem": stem, "url": data::url(config, lang, rel), "format": format, "media_type": media_type, "bytes": size }))
         })
         .collect();
     list.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));

@@ -1,7 +1,8 @@
 //! The data files of one language (`plan.json`, the CSV tables, the feed)
 //! and the templates' `data`, made entity by entity: each line's,
 //! objective's, action's, report's and page's share of every file is made
-//! on its own, on every core, then the files are joined. The preview keeps
+//! on its own, on every core; a file is joined from the shares when it is
+//! written or asked for, and its size is known before. The preview keeps
 //! each share between rebuilds (`DataMemo`) and makes again only those of
 //! entities whose content changed, so that an edit does not cost the whole
 //! site's open data (docs/performance.md).
@@ -67,6 +68,23 @@ struct LangMemo {
 const LISTS: [&str; 5] = ["lines", "objectives", "actions", "reports", "pages"];
 const ACTIONS: usize = 2;
 
+/// The data files of one language, ready to be joined.
+pub struct DataFiles {
+    prefix: String,
+    /// plan.json with every list empty (`"actions": []`).
+    outline: Vec<u8>,
+    lists: [Vec<Arc<Share>>; 5],
+    headers: [Vec<u8>; 3],
+    /// reports.csv and datapackage.json, made whole.
+    whole: Vec<(&'static str, Vec<u8>)>,
+    feed_head: String,
+    report_entries: Vec<Entry>,
+}
+
+/// The files' paths under the language's folder.
+const PLAN: &str = "data/plan.json";
+const FEED: &str = "feed.xml";
+
 /// The data files of `doc`'s language and the templates' `data` (exactly
 /// `doc`, as a template value). With `memo`, an entity whose content is the
 /// same as at the last call reuses its share.
@@ -76,7 +94,7 @@ pub fn make(
     prefix: &str,
     strings: &serde_json::Value,
     memo: Option<&DataMemo>,
-) -> (Vec<Output>, Value) {
+) -> (DataFiles, Value) {
     let words = FeedWords::new(doc, config, strings);
     let lang = doc.site.language.to_string();
     let context = fingerprint(&(strings, &config.default_language));
@@ -84,46 +102,205 @@ pub fn make(
         .and_then(|m| m.langs.lock().ok()?.remove(&lang))
         .filter(|old| context.is_some() && old.context == context);
     let old = memo.map(|_| old.unwrap_or_default());
-    let lists: [Vec<(Option<u128>, Arc<Share>)>; 5] = [
-        shares(0, &doc.lines, old.as_ref(), Share::of),
-        shares(1, &doc.objectives, old.as_ref(), Share::of),
-        shares(2, &doc.actions, old.as_ref(), |a| {
-            Share::of_action(a, &words)
-        }),
-        shares(3, &doc.reports, old.as_ref(), Share::of),
-        shares(4, &doc.pages, old.as_ref(), Share::of),
-    ];
-    crate::timings::lap("  shares");
-    let ((plan_json, tables), (feed, data)) = rayon::join(
+    let old = old.as_ref();
+    // All lists at once: a few reports are as large as thousands of actions.
+    let ((lines, objectives), (actions, (reports, pages))) = rayon::join(
         || {
-            let json = plan_json(doc, &lists);
-            let rows = lists[ACTIONS].iter().map(|(_, s)| &s.rows);
-            (json, tables::tables(doc, prefix, rows))
+            rayon::join(
+                || shares(0, &doc.lines, old, Share::of),
+                || shares(1, &doc.objectives, old, Share::of),
+            )
         },
         || {
-            let entries = lists[ACTIONS].iter().flat_map(|(_, s)| &s.entries);
-            let feed = feeds::atom(doc, config, prefix, &words, entries);
-            (feed, data_value(doc, &lists))
+            rayon::join(
+                || shares(2, &doc.actions, old, |a| Share::of_action(a, &words)),
+                || {
+                    rayon::join(
+                        || shares(3, &doc.reports, old, Share::of),
+                        || shares(4, &doc.pages, old, Share::of),
+                    )
+                },
+            )
         },
     );
-    if let Some(memo) = memo {
-        // Only this run's shares are kept: a memo never outgrows the site.
-        let shares = lists
+    let lists = [lines, objectives, actions, reports, pages];
+    crate::timings::lap("  shares");
+    let data = data_value(doc, &lists);
+    let lists = lists.map(|list| {
+        let shares: Vec<Arc<Share>> = list.iter().map(|(_, s)| s.clone()).collect();
+        if let Some(memo) = memo {
+            // Only this run's shares are kept: a memo never outgrows the site.
+            if let Ok(mut m) = memo.langs.lock() {
+                let kept = m.entry(lang.clone()).or_default();
+                kept.context = context;
+                kept.shares
+                    .extend(list.into_iter().filter_map(|(k, s)| Some((k?, s))));
+            }
+        }
+        shares
+    });
+    let report_entries = feeds::report_entries(doc, &words);
+    let newest = lists[ACTIONS]
+        .iter()
+        .flat_map(|s| &s.entries)
+        .chain(&report_entries)
+        .min_by(|a, b| feeds::feed_order(a, b));
+    let mut outline = serde_json::to_vec_pretty(&Outline::of(doc)).unwrap_or_default();
+    outline.push(b'\n');
+    let files = DataFiles {
+        prefix: prefix.to_string(),
+        outline,
+        headers: tables::ACTION_TABLES.map(|(_, fields)| tables::header(fields)),
+        whole: tables::whole_files(doc),
+        feed_head: feeds::feed_head(doc, config, newest),
+        report_entries,
+        lists,
+    };
+    (files, data)
+}
+
+impl DataFiles {
+    /// Every file's path (from the output folder) and size, without joining it.
+    pub fn sizes(&self) -> Vec<(String, usize)> {
+        self.names()
             .into_iter()
-            .flatten()
-            .filter_map(|(key, share)| Some((key?, share)))
-            .collect();
-        if let Ok(mut m) = memo.langs.lock() {
-            m.insert(lang, LangMemo { context, shares });
+            .map(|name| {
+                let size = if name == FEED {
+                    // The same bytes as `parts` gives, without sorting the entries.
+                    let head_end = self.feed_head.len() + feeds::FEED_END.len();
+                    head_end + self.entries().map(|e| e.xml().len()).sum::<usize>()
+                } else {
+                    self.parts(name).iter().map(|p| p.len()).sum()
+                };
+                (format!("{}{name}", self.prefix), size)
+            })
+            .collect()
+    }
+
+    /// Every file's path (from the output folder).
+    pub fn paths(&self) -> Vec<String> {
+        let names = self.names().into_iter();
+        names.map(|name| format!("{}{name}", self.prefix)).collect()
+    }
+
+    /// The file at `path` (from the output folder), joined now.
+    pub fn file(&self, path: &str) -> Option<Output> {
+        let name = path.strip_prefix(&self.prefix)?;
+        let name = self.names().into_iter().find(|n| *n == name)?;
+        Some(self.join(name))
+    }
+
+    /// Every file, joined now (on every core).
+    pub fn outputs(&self) -> Vec<Output> {
+        self.names().into_par_iter().map(|n| self.join(n)).collect()
+    }
+
+    fn join(&self, name: &str) -> Output {
+        let parts = self.parts(name);
+        let mut bytes = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
+        for p in parts {
+            bytes.extend_from_slice(p);
+        }
+        Output {
+            path: format!("{}{name}", self.prefix),
+            bytes,
         }
     }
-    let mut outputs = vec![Output {
-        path: format!("{prefix}data/plan.json"),
-        bytes: plan_json,
-    }];
-    outputs.extend(tables);
-    outputs.push(feed);
-    (outputs, data)
+
+    /// The files' names under the language's folder.
+    fn names(&self) -> Vec<&str> {
+        let mut names = vec![PLAN];
+        names.extend(tables::ACTION_TABLES.map(|(name, _)| name));
+        names.extend(self.whole.iter().map(|(name, _)| *name));
+        names.push(FEED);
+        names
+    }
+
+    /// The feed's entries, in no order.
+    fn entries(&self) -> impl Iterator<Item = &Entry> {
+        let actions = self.lists[ACTIONS].iter().flat_map(|s| &s.entries);
+        actions.chain(&self.report_entries)
+    }
+
+    /// The pieces a file is joined from, in order.
+    fn parts(&self, name: &str) -> Vec<&[u8]> {
+        if name == PLAN {
+            return self.plan_parts();
+        }
+        if name == FEED {
+            let mut entries: Vec<&Entry> = self.entries().collect();
+            entries.sort_by(|a, b| feeds::feed_order(a, b));
+            let mut parts = vec![self.feed_head.as_bytes()];
+            parts.extend(entries.into_iter().map(|e| e.xml().as_bytes()));
+            parts.push(feeds::FEED_END.as_bytes());
+            return parts;
+        }
+        if let Some(k) = tables::ACTION_TABLES.iter().position(|(n, _)| *n == name) {
+            let mut parts = vec![self.headers[k].as_slice()];
+            parts.extend(self.lists[ACTIONS].iter().map(|s| s.rows[k].as_slice()));
+            return parts;
+        }
+        let whole = self.whole.iter().find(|(n, _)| *n == name);
+        whole
+            .map(|(_, bytes)| vec![bytes.as_slice()])
+            .unwrap_or_default()
+    }
+
+    /// plan.json: the outline, each empty list filled with its elements.
+    fn plan_parts(&self) -> Vec<&[u8]> {
+        const OPEN: &[u8] = b"[\n    ";
+        const NEXT: &[u8] = b",\n    ";
+        const CLOSE: &[u8] = b"\n  ]";
+        let mut parts = Vec::new();
+        let mut rest = self.outline.as_slice();
+        for (key, list) in LISTS.iter().zip(&self.lists) {
+            if list.is_empty() {
+                continue;
+            }
+            // Each list is a top-level key: the only one of its name at the
+            // start of a line two spaces in.
+            let empty = format!("\n  \"{key}\": []");
+            let Some(at) = find(rest, empty.as_bytes()) else {
+                continue;
+            };
+            let list_at = at + empty.len() - 2;
+            parts.push(&rest[..list_at]);
+            rest = &rest[list_at + 2..];
+            for (n, share) in list.iter().enumerate() {
+                parts.push(if n == 0 { OPEN } else { NEXT });
+                parts.push(&share.json);
+            }
+            parts.push(CLOSE);
+        }
+        parts.push(rest);
+        parts
+    }
+}
+
+/// `Document` with empty lists: the same fields, in the same order.
+#[derive(Serialize)]
+struct Outline<'d, 'a> {
+    site: &'d crate::data::SiteInfo<'a>,
+    plan: &'a crate::derive::Rollup,
+    lines: [(); 0],
+    objectives: [(); 0],
+    actions: [(); 0],
+    reports: [(); 0],
+    pages: [(); 0],
+}
+
+impl<'d, 'a> Outline<'d, 'a> {
+    fn of(doc: &'d Document<'a>) -> Self {
+        Outline {
+            site: &doc.site,
+            plan: doc.plan,
+            lines: [],
+            objectives: [],
+            actions: [],
+            reports: [],
+            pages: [],
+        }
+    }
 }
 
 /// The shares of one list's items, each with its fingerprint when there is
@@ -140,7 +317,6 @@ where
 {
     items
         .par_iter()
-        .with_min_len(16)
         .map(|item| {
             let key = old.and_then(|_| fingerprint(&(tag, item)));
             let kept = key.and_then(|k| old?.shares.get(&k).cloned());
@@ -185,65 +361,6 @@ fn indent(json: &[u8], by: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The document as `serde_json::to_vec_pretty` prints it (with a final line
-/// break), its lists' elements given already printed.
-fn plan_json(doc: &Document, lists: &[Vec<(Option<u128>, Arc<Share>)>; 5]) -> Vec<u8> {
-    /// `Document` with empty lists: the same fields, in the same order.
-    #[derive(Serialize)]
-    struct Outline<'d, 'a> {
-        site: &'d crate::data::SiteInfo<'a>,
-        plan: &'a crate::derive::Rollup,
-        lines: [(); 0],
-        objectives: [(); 0],
-        actions: [(); 0],
-        reports: [(); 0],
-        pages: [(); 0],
-    }
-    let outline = Outline {
-        site: &doc.site,
-        plan: doc.plan,
-        lines: [],
-        objectives: [],
-        actions: [],
-        reports: [],
-        pages: [],
-    };
-    let mut outline = serde_json::to_vec_pretty(&outline).unwrap_or_default();
-    outline.push(b'\n');
-    const OPEN: &[u8] = b"[\n    ";
-    const NEXT: &[u8] = b",\n    ";
-    const CLOSE: &[u8] = b"\n  ]";
-    let size: usize = lists
-        .iter()
-        .flatten()
-        .map(|(_, s)| s.json.len() + NEXT.len())
-        .sum();
-    let mut out = Vec::with_capacity(outline.len() + size + LISTS.len() * CLOSE.len());
-    let mut rest = outline.as_slice();
-    for (key, list) in LISTS.iter().zip(lists) {
-        // Each list is a top-level key: the only one of its name at the
-        // start of a line two spaces in.
-        let empty = format!("\n  \"{key}\": []");
-        let Some(at) = find(rest, empty.as_bytes()) else {
-            continue;
-        };
-        let list_at = at + empty.len() - 2;
-        out.extend_from_slice(&rest[..list_at]);
-        rest = &rest[list_at + 2..];
-        if list.is_empty() {
-            out.extend_from_slice(b"[]");
-            continue;
-        }
-        for (n, (_, share)) in list.iter().enumerate() {
-            out.extend_from_slice(if n == 0 { OPEN } else { NEXT });
-            out.extend_from_slice(&share.json);
-        }
-        out.extend_from_slice(CLOSE);
-    }
-    out.extend_from_slice(rest);
-    out
-}
-
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
@@ -275,18 +392,30 @@ mod tests {
             let doc = crate::data::document(&c.plan, &c.figures, &c.config, &lang);
             let strings = serde_json::json!({ "status": { "completed": "Done" } });
             let prefix = c.config.lang_prefix(&lang);
-            let fresh = make(&doc, &c.config, &prefix, &strings, None);
-            assert_eq!(fresh.1, Value::from_serializable(&doc));
+            let (files, data) = make(&doc, &c.config, &prefix, &strings, None);
+            assert_eq!(data, Value::from_serializable(&doc));
+            let outputs = files.outputs();
+            // (Which files: tests/validators.rs, every_language_publishes_every_data_file.)
+            let paths: Vec<&String> = outputs.iter().map(|o| &o.path).collect();
+            assert_eq!(files.paths().iter().collect::<Vec<_>>(), paths);
             let mut whole = serde_json::to_vec_pretty(&doc).unwrap();
             whole.push(b'\n');
             assert_eq!(
-                String::from_utf8_lossy(&fresh.0[0].bytes),
+                String::from_utf8_lossy(&outputs[0].bytes),
                 String::from_utf8_lossy(&whole)
             );
+            let sizes: Vec<(String, usize)> = outputs
+                .iter()
+                .map(|o| (o.path.clone(), o.bytes.len()))
+                .collect();
+            assert_eq!(files.sizes(), sizes);
+            for o in &outputs {
+                assert_eq!(files.file(&o.path).as_ref(), Some(o));
+            }
             for _ in 0..2 {
                 let memoised = make(&doc, &c.config, &prefix, &strings, Some(&memo));
-                assert_eq!(memoised.0, fresh.0);
-                assert_eq!(memoised.1, fresh.1);
+                assert_eq!(memoised.0.outputs(), outputs);
+                assert_eq!(memoised.1, data);
             }
         }
     }
@@ -301,7 +430,7 @@ mod tests {
         let (files, _) = make(&doc, &c.config, "", &serde_json::json!({}), None);
         let mut whole = serde_json::to_vec_pretty(&doc).unwrap();
         whole.push(b'\n');
-        assert_eq!(files[0].bytes, whole);
+        assert_eq!(files.outputs()[0].bytes, whole);
     }
 
     #[test]

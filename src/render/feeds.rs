@@ -34,6 +34,11 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The entry as it appears in the feed.
+    pub fn xml(&self) -> &str {
+        &self.xml
+    }
+
     /// `title_lang`, `summary_lang`: the languages of title and summary when
     /// they differ from the feed's (untranslated titles, update notes that
     /// exist only in the default language).
@@ -139,17 +144,9 @@ pub fn action_entries(a: &ActionOut, words: &FeedWords) -> Vec<Entry> {
         .collect()
 }
 
-/// `/feed.xml` of one language, from the entries of its actions
-/// (`action_entries`); interface words come from the theme's strings.
-pub fn atom<'e>(
-    doc: &Document,
-    config: &Config,
-    prefix: &str,
-    words: &FeedWords,
-    action_entries: impl Iterator<Item = &'e Entry>,
-) -> Output {
-    let report_entries: Vec<Entry> = doc
-        .reports
+/// The feed entries of the reports.
+pub fn report_entries(doc: &Document, words: &FeedWords) -> Vec<Entry> {
+    doc.reports
         .iter()
         .map(|r| {
             let f = r.figures;
@@ -178,13 +175,19 @@ pub fn atom<'e>(
                 None,
             )
         })
-        .collect();
-    let mut entries: Vec<&Entry> = action_entries.collect();
-    entries.extend(&report_entries);
-    // Newest first; same day by id so the order never depends on the walk.
-    entries.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+        .collect()
+}
+
+/// Newest first; same day by id, so the order never depends on the walk.
+pub fn feed_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+    b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id))
+}
+
+/// What comes before the entries of the feed of `doc`'s language, whose
+/// newest entry is `newest` (a date; none without entries).
+pub fn feed_head(doc: &Document, config: &Config, newest: Option<&Entry>) -> String {
     let root = crate::data::url(config, doc.site.language, "");
-    let updated = entries.first().map_or_else(
+    let updated = newest.map_or_else(
         || format!("{}-01-01", config.plan.start_year.unwrap_or(1970)),
         |e| e.date.clone(),
     );
@@ -219,15 +222,11 @@ pub fn atom<'e>(
         "  <author><name>{}</name></author>\n",
         xml_escape(&author)
     ));
-    for e in &entries {
-        xml.push_str(&e.xml);
-    }
-    xml.push_str("</feed>\n");
-    Output {
-        path: format!("{prefix}feed.xml"),
-        bytes: xml.into_bytes(),
-    }
+    xml
 }
+
+/// What ends a feed, after its entries.
+pub const FEED_END: &str = "</feed>\n";
 
 /// `/sitemap.xml`: every page of every language, each with its alternates.
 pub fn sitemap(config: &Config, paths: &[String]) -> Output {

@@ -39,22 +39,25 @@ struct Ready {
     prepared: Prepared,
     /// Page file → its place in `prepared.jobs`.
     pages: HashMap<String, usize>,
-    /// Data files (plan.json, CSV, feed) not already among the site's files.
-    data: HashMap<String, Vec<u8>>,
+    /// Its data files (plan.json, CSV, feed), joined when asked for.
+    data: super::dataset::DataFiles,
+    /// Their paths.
+    data_paths: std::collections::HashSet<String>,
 }
 
 impl Ready {
-    fn new(prepared: Prepared, data: Vec<Output>) -> Ready {
+    fn new((prepared, data): (Prepared, super::dataset::DataFiles)) -> Ready {
         let pages = prepared
             .page_paths()
             .enumerate()
             .map(|(j, p)| (p, j))
             .collect();
-        let data = data.into_iter().map(|o| (o.path, o.bytes)).collect();
+        let data_paths = data.paths().into_iter().collect();
         Ready {
             prepared,
             pages,
             data,
+            data_paths,
         }
     }
 }
@@ -93,7 +96,7 @@ impl Live {
                 let ready = OnceLock::new();
                 if code == config.default_language {
                     if let Some(p) = prepared.next() {
-                        let _ = ready.set(Ready::new(p, Vec::new()));
+                        let _ = ready.set(Ready::new(p));
                     }
                 }
                 let prefix = config.lang_prefix(&code);
@@ -150,20 +153,21 @@ impl Live {
         Some(lang.ready.get_or_init(|| {
             let strings = self.engine.strings.get(&lang.code);
             let strings = strings.cloned().unwrap_or_default();
-            let (prepared, data) =
-                super::pages::prepare_language(&self.site(), &lang.code, &strings);
-            Ready::new(prepared, data)
+            Ready::new(super::pages::prepare_language(
+                &self.site(),
+                &lang.code,
+                &strings,
+            ))
         }))
     }
 
     /// Whether `path` (`es/actions/1.1.7/index.html`) is a file this makes
-    /// on request: a page, a search index, or a data file of a language not
-    /// prepared at once.
+    /// on request: a page, a search index, or a data file.
     pub fn has(&self, path: &str) -> bool {
         self.search.contains_key(path)
             || self
                 .language_of(path)
-                .is_some_and(|r| r.pages.contains_key(path) || r.data.contains_key(path))
+                .is_some_and(|r| r.pages.contains_key(path) || r.data_paths.contains(path))
     }
 
     /// Make the file at `path` (see `has`); `None` when there is no such file.
@@ -172,10 +176,8 @@ impl Live {
             return Some(Ok(super::search::index(&self.plan, &self.config, lang)));
         }
         let ready = self.language_of(path)?;
-        if let Some(bytes) = ready.data.get(path) {
-            let path = path.to_string();
-            let bytes = bytes.clone();
-            return Some(Ok(Output { path, bytes }));
+        if let Some(file) = ready.data.file(path) {
+            return Some(Ok(file));
         }
         let job = ready.prepared.jobs.get(*ready.pages.get(path)?)?;
         Some(super::pages::render_job(&self.site(), &ready.prepared, job))

@@ -128,7 +128,7 @@ pub(crate) fn facets_of(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<Vec<
 }
 
 /// Every file of the site. With `memo` (the preview): every file but the
-/// pages and search indexes, and only the default language prepared to
+/// pages, search indexes and data files, and only the default language prepared to
 /// render its pages on request (`live::Live` prepares the others when a
 /// tab asks for one of their files).
 pub(crate) fn assemble(
@@ -138,7 +138,7 @@ pub(crate) fn assemble(
     spill: Option<&crate::output::Spill>,
     memo: Option<&dataset::DataMemo>,
     diags: &mut Vec<Diagnostic>,
-) -> (Vec<Output>, Vec<pages::Prepared>) {
+) -> (Vec<Output>, Vec<(pages::Prepared, dataset::DataFiles)>) {
     // Only the preview keeps shares of the data: it is the lazy renderer.
     let lazy = memo.is_some();
     let keep = |o: Output| match spill {
@@ -177,9 +177,8 @@ pub(crate) fn assemble(
         }
         let lang_pages: Vec<String> = if lazy {
             let (p, data) = pages::prepare_language(&input, &lang, t);
-            outputs.extend(data.into_iter().map(keep));
             let paths = p.page_paths().collect();
-            prepared.push(p);
+            prepared.push((p, data));
             paths
         } else {
             let (lang_outputs, lang_diags) = pages::render_language(&input, &lang, t);

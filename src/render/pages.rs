@@ -77,7 +77,7 @@ pub fn prepare_language(
     site: &SiteInput,
     lang: &str,
     strings: &serde_json::Value,
-) -> (Prepared, Vec<Output>) {
+) -> (Prepared, super::dataset::DataFiles) {
     let SiteInput {
         templates,
         config,
@@ -89,7 +89,7 @@ pub fn prepare_language(
     let doc = data::document(plan, figures, config, lang);
     crate::timings::lap("document");
     let prefix = config.lang_prefix(lang);
-    let (outputs, data_value) = super::dataset::make(&doc, config, &prefix, strings, site.memo);
+    let (files, data_value) = super::dataset::make(&doc, config, &prefix, strings, site.memo);
     crate::timings::lap("plan.json, tables, feed, data");
 
     let entities = Entities::of(&data_value);
@@ -111,7 +111,7 @@ pub fn prepare_language(
         })
         .collect();
     base.insert("facet_urls", &facet_urls);
-    base.insert("downloads", &downloads(config, lang, &outputs));
+    base.insert("downloads", &downloads(config, lang, &files.sizes()));
     crate::timings::lap("jobs and context");
     let prepared = Prepared {
         lang: lang.to_string(),
@@ -119,7 +119,7 @@ pub fn prepare_language(
         base,
         jobs,
     };
-    (prepared, outputs)
+    (prepared, files)
 }
 
 /// Render one page of a prepared language (minified, see `minify`).
@@ -192,7 +192,9 @@ pub fn render_language(
     lang: &str,
     strings: &serde_json::Value,
 ) -> (Vec<Output>, Vec<Diagnostic>) {
-    let (mut prepared, outputs) = prepare_language(site, lang, strings);
+    let (mut prepared, files) = prepare_language(site, lang, strings);
+    let outputs = files.outputs();
+    drop(files);
     // Written at once, kept in memory only as paths (see `output::Spill`).
     let keep = |o: Output| match site.spill {
         Some(s) => s.put(o),

@@ -2,7 +2,6 @@
 //! `reports.csv` and the Frictionless `datapackage.json` that describes them,
 //! all written from the same `plan.json` document.
 
-use super::Output;
 use crate::data::{ActionOut, Document};
 use serde_json::json;
 
@@ -47,7 +46,7 @@ where
 }
 
 /// (name, type) of each column, for the CSV header and the data package.
-type Fields = &'static [(&'static str, &'static str)];
+pub type Fields = &'static [(&'static str, &'static str)];
 
 const ACTIONS: Fields = &[
     ("id", "string"),
@@ -170,22 +169,23 @@ pub fn action_rows(a: &ActionOut) -> ActionRows {
     ]
 }
 
-/// The tables of `doc`, from each action's rows (`action_rows`, in the
-/// document's order).
-pub fn tables<'r>(
-    doc: &Document,
-    prefix: &str,
-    rows: impl Iterator<Item = &'r ActionRows> + Clone,
-) -> Vec<Output> {
+/// The tables made of actions' rows, in `ActionRows` order: file (under
+/// the language's folder) and columns.
+pub const ACTION_TABLES: [(&str, Fields); 3] = [
+    ("data/actions.csv", ACTIONS),
+    ("data/budget.csv", BUDGET),
+    ("data/indicators.csv", INDICATORS),
+];
+
+/// A table's first line: its column names.
+pub fn header(fields: Fields) -> Vec<u8> {
+    csv_lines(std::iter::once(fields.iter().map(|f| f.0)))
+}
+
+/// The files made of the document as a whole (under the language's
+/// folder): `reports.csv` and `datapackage.json`.
+pub fn whole_files(doc: &Document) -> Vec<(&'static str, Vec<u8>)> {
     let t = |s: &str| neutralise(s);
-    let joined = |header: Fields, k: usize| {
-        let mut bytes = csv_lines(std::iter::once(header.iter().map(|f| f.0)));
-        bytes.reserve(rows.clone().map(|r| r[k].len()).sum());
-        for r in rows.clone() {
-            bytes.extend_from_slice(&r[k]);
-        }
-        bytes
-    };
     let reports = doc.reports.iter().map(|r| {
         let f = r.figures;
         let c = f.snapshot.status_counts;
@@ -211,29 +211,11 @@ pub fn tables<'r>(
             r.url.clone(),
         ]
     });
-    let mut reports_csv = csv_lines(std::iter::once(REPORTS.iter().map(|f| f.0)));
+    let mut reports_csv = header(REPORTS);
     reports_csv.extend(csv_lines(reports));
     vec![
-        Output {
-            path: format!("{prefix}data/actions.csv"),
-            bytes: joined(ACTIONS, 0),
-        },
-        Output {
-            path: format!("{prefix}data/budget.csv"),
-            bytes: joined(BUDGET, 1),
-        },
-        Output {
-            path: format!("{prefix}data/indicators.csv"),
-            bytes: joined(INDICATORS, 2),
-        },
-        Output {
-            path: format!("{prefix}data/reports.csv"),
-            bytes: reports_csv,
-        },
-        Output {
-            path: format!("{prefix}data/datapackage.json"),
-            bytes: datapackage(doc),
-        },
+        ("data/reports.csv", reports_csv),
+        ("data/datapackage.json", datapackage(doc)),
     ]
 }
 
