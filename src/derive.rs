@@ -4,6 +4,7 @@
 
 use crate::load::values::{Date, Money, Status};
 use crate::model::{Action, Plan};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -193,7 +194,7 @@ fn action_money(a: &Action) -> MoneyFigures {
 pub fn derive(plan: &Plan, target_pct: Option<f64>) -> Figures {
     let actions: Vec<ActionFigures> = plan
         .actions
-        .iter()
+        .par_iter()
         .map(|a| ActionFigures {
             money: action_money(a),
             last_update: a.updates.last().map(|u| u.date),

@@ -6,7 +6,8 @@ use crate::derive::{
     progress_and_counts, round1, state_at, ActionFigures, Rollup, StatusCounts, YearMoney,
 };
 use crate::load::values::{Date, Money, Status};
-use crate::model::{Groups, Plan};
+use crate::model::{Groups, Plan, Report};
+use rayon::prelude::*;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -132,87 +133,94 @@ pub fn derive_reports(
     total: &Rollup,
     target_pct: Option<f64>,
 ) -> Vec<ReportFigures> {
-    let mut out: Vec<ReportFigures> = Vec::with_capacity(plan.reports.len());
     let groups = plan.groups();
-    for (i, r) in plan.reports.iter().enumerate() {
-        let snap = snapshot(plan, &groups, Date::year_end(r.year));
-        let previous_year = if i == 0 {
-            None
-        } else {
-            Some(plan.reports[i - 1].year)
-        };
-        let before = match i {
-            0 => snapshot(plan, &groups, Date::year_end(r.year - 1)),
-            _ => out[i - 1].snapshot.clone(),
-        };
-        let money = total.money.year(r.year);
-        let derived_spending = Money(
-            actions
-                .iter()
-                .map(|f| f.money.year(r.year).executed.0)
-                .sum(),
-        );
-        let spending = r.cooperation_spending.unwrap_or(derived_spending);
-        let share = r
-            .own_revenue
-            .filter(|rev| rev.0 > 0)
-            .map(|rev| crate::derive::percent2(spending.0, rev.0));
-        let target_met = match (share, target_pct) {
-            (Some(s), Some(t)) => Some(s >= t),
-            _ => None,
-        };
-        let moves: Vec<Move> = before
-            .actions
-            .iter()
-            .zip(&snap.actions)
-            .filter(|(b, a)| b.status != a.status)
-            .map(|(b, a)| Move {
-                id: a.id.clone(),
-                from: b.status,
-                to: a.status,
-                progress_from: b.progress,
-                progress_to: a.progress,
-            })
-            .collect();
-        let start = Date::year_end(previous_year.unwrap_or(r.year - 1));
-        let mut updates: Vec<UpdateRef> = plan
-            .actions
-            .iter()
-            .flat_map(|a| {
-                a.updates
+    // The state at the end of each report's year, and of the year before the
+    // first (what it is compared with): each on its own, on every core.
+    let first = plan.reports.first().map(|r| Date::year_end(r.year - 1));
+    let ends = plan.reports.iter().map(|r| Date::year_end(r.year));
+    let dates: Vec<Date> = first.into_iter().chain(ends).collect();
+    let snapshots: Vec<Snapshot> = dates
+        .par_iter()
+        .map(|d| snapshot(plan, &groups, *d))
+        .collect();
+    let reports: Vec<(usize, &Report)> = plan.reports.iter().enumerate().collect();
+    reports
+        .par_iter()
+        .map(|&(i, r)| {
+            let (before, snap) = (&snapshots[i], snapshots[i + 1].clone());
+            let previous_year = if i == 0 {
+                None
+            } else {
+                Some(plan.reports[i - 1].year)
+            };
+            let money = total.money.year(r.year);
+            let derived_spending = Money(
+                actions
                     .iter()
-                    .filter(|u| u.date > start && u.date.year <= r.year)
-                    .map(|u| UpdateRef {
-                        action: a.id.clone(),
-                        date: u.date,
-                        note: u.note.clone(),
-                        status: u.status,
-                        progress: u.progress.map(|p| p.0),
-                    })
-            })
-            .collect();
-        // Date order; same-day updates keep the natural order of the actions.
-        updates.sort_by_key(|u| u.date);
-        let changes = Changes {
-            since: previous_year,
-            status_changed: moves.iter().map(|m| m.id.clone()).collect(),
-            moves,
-            progress_gained: round1(snap.progress - before.progress),
-            executed: money.executed,
-            updates,
-        };
-        out.push(ReportFigures {
-            year: r.year,
-            own_revenue: r.own_revenue,
-            cooperation_spending: spending,
-            cooperation_spending_derived: r.cooperation_spending.is_none(),
-            cooperation_share_pct: share,
-            target_pct,
-            target_met,
-            money,
-            snapshot: snap,
-            changes,
-        });
-    }
-    out
+                    .map(|f| f.money.year(r.year).executed.0)
+                    .sum(),
+            );
+            let spending = r.cooperation_spending.unwrap_or(derived_spending);
+            let share = r
+                .own_revenue
+                .filter(|rev| rev.0 > 0)
+                .map(|rev| crate::derive::percent2(spending.0, rev.0));
+            let target_met = match (share, target_pct) {
+                (Some(s), Some(t)) => Some(s >= t),
+                _ => None,
+            };
+            let moves: Vec<Move> = before
+                .actions
+                .iter()
+                .zip(&snap.actions)
+                .filter(|(b, a)| b.status != a.status)
+                .map(|(b, a)| Move {
+                    id: a.id.clone(),
+                    from: b.status,
+                    to: a.status,
+                    progress_from: b.progress,
+                    progress_to: a.progress,
+                })
+                .collect();
+            let start = Date::year_end(previous_year.unwrap_or(r.year - 1));
+            let mut updates: Vec<UpdateRef> = plan
+                .actions
+                .iter()
+                .flat_map(|a| {
+                    a.updates
+                        .iter()
+                        .filter(|u| u.date > start && u.date.year <= r.year)
+                        .map(|u| UpdateRef {
+                            action: a.id.clone(),
+                            date: u.date,
+                            note: u.note.clone(),
+                            status: u.status,
+                            progress: u.progress.map(|p| p.0),
+                        })
+                })
+                .collect();
+            // Date order; same-day updates keep the natural order of the actions.
+            updates.sort_by_key(|u| u.date);
+            let changes = Changes {
+                since: previous_year,
+                status_changed: moves.iter().map(|m| m.id.clone()).collect(),
+                moves,
+                progress_gained: round1(snap.progress - before.progress),
+                executed: money.executed,
+                updates,
+            };
+            ReportFigures {
+                year: r.year,
+                own_revenue: r.own_revenue,
+                cooperation_spending: spending,
+                cooperation_spending_derived: r.cooperation_spending.is_none(),
+                cooperation_share_pct: share,
+                target_pct,
+                target_met,
+                money,
+                snapshot: snap,
+                changes,
+            }
+        })
+        .collect()
 }

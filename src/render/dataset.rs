@@ -97,7 +97,7 @@ pub fn make(
 ) -> (DataFiles, Value) {
     let words = FeedWords::new(doc, config, strings);
     let lang = doc.site.language.to_string();
-    let context = fingerprint(&(strings, &config.default_language));
+    let context = super::fingerprint::of(&(strings, &config.default_language));
     let old = memo
         .and_then(|m| m.langs.lock().ok()?.remove(&lang))
         .filter(|old| context.is_some() && old.context == context);
@@ -318,29 +318,11 @@ where
     items
         .par_iter()
         .map(|item| {
-            let key = old.and_then(|_| fingerprint(&(tag, item)));
+            let key = old.and_then(|_| super::fingerprint::of(&(tag, item)));
             let kept = key.and_then(|k| old?.shares.get(&k).cloned());
             (key, kept.unwrap_or_else(|| Arc::new(make(item))))
         })
         .collect()
-}
-
-/// What tells two versions of a value apart: a 128-bit hash of its JSON.
-fn fingerprint<T: Serialize>(value: &T) -> Option<u128> {
-    struct Writer(xxhash_rust::xxh3::Xxh3);
-    impl std::io::Write for Writer {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.update(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut w = std::io::BufWriter::with_capacity(4096, Writer(xxhash_rust::xxh3::Xxh3::new()));
-    // A value that does not serialise whole has no fingerprint (never reused).
-    serde_json::to_writer(&mut w, value).ok()?;
-    Some(w.into_inner().ok()?.0.digest128())
 }
 
 /// Where `plan.json` (pretty-printed, two spaces a level) puts an element of

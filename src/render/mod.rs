@@ -7,6 +7,7 @@ pub mod dataset;
 pub mod engine;
 pub mod facets;
 pub mod feeds;
+pub mod fingerprint;
 pub mod format;
 pub mod jobs;
 pub mod live;
