@@ -172,23 +172,60 @@ impl Spill {
         if !is_safe_relative(&o.path) {
             return o; // refused by `finish`, with the others
         }
-        let full = self.tmp.join(&o.path);
+        match self.write(&o.path, &[&o.bytes]) {
+            true => Output {
+                path: o.path,
+                bytes: Vec::new(),
+            },
+            false => o,
+        }
+    }
+
+    /// `put` for a file given as the pieces it is joined from, written one
+    /// after the other (never joined in memory, but to keep it when it
+    /// cannot be written).
+    pub fn put_parts(&self, path: String, parts: &[&[u8]]) -> Output {
+        if is_safe_relative(&path) && self.write(&path, parts) {
+            return Output {
+                path,
+                bytes: Vec::new(),
+            };
+        }
+        Output {
+            path,
+            bytes: parts.concat(),
+        }
+    }
+
+    /// Write `parts` as the file at `path` and note its SHA-256; a failure
+    /// is kept for `finish` to report.
+    fn write(&self, path: &str, parts: &[&[u8]]) -> bool {
+        let full = self.tmp.join(path);
+        let mut digest = Sha256::new();
         let result = full
             .parent()
             .map_or(Ok(()), fs::create_dir_all)
-            .and_then(|_| fs::write(&full, &o.bytes));
+            .and_then(|_| {
+                parts.iter().for_each(|part| digest.update(part));
+                if let [whole] = parts {
+                    return fs::write(&full, whole);
+                }
+                // Thousands of small pieces: gathered into large writes.
+                let mut file = io::BufWriter::with_capacity(1 << 20, fs::File::create(&full)?);
+                for part in parts {
+                    io::Write::write_all(&mut file, part)?;
+                }
+                io::Write::flush(&mut file)
+            });
         match result {
             Ok(()) => {
-                let hash = hex(&Sha256::digest(&o.bytes));
-                lock(&self.written).insert(o.path.clone(), hash);
-                Output {
-                    path: o.path,
-                    bytes: Vec::new(),
-                }
+                let hash = hex(&digest.finalize());
+                lock(&self.written).insert(path.to_string(), hash);
+                true
             }
             Err(e) => {
                 lock(&self.failed).get_or_insert(e);
-                o
+                false
             }
         }
     }

@@ -6,7 +6,6 @@ use crate::config::Config;
 use crate::data;
 use crate::load::Kind;
 use crate::model::{Plan, Text};
-use rayon::prelude::*;
 use serde_json::json;
 use std::collections::HashMap;
 use tera::{Context, Value};
@@ -63,12 +62,6 @@ pub fn history_value(
     Value::from_serializable(&list)
 }
 
-pub fn json_bytes<T: serde::Serialize>(value: &T) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
-}
-
 /// `index`: lines, objectives, actions and reports by id.
 pub fn json_index(v: &super::jobs::Entities) -> Value {
     let by_id =
@@ -78,39 +71,6 @@ pub fn json_index(v: &super::jobs::Entities) -> Value {
     m.insert("objectives", by_id(&v.objectives));
     m.insert("actions", by_id(&v.actions));
     m.insert("reports", by_id(&v.reports));
-    Value::from(m)
-}
-
-/// The templates' `data`: the document as a template value, its long lists
-/// converted on every core (`Value::from_serializable` of the whole is the
-/// same value, made on one).
-pub fn document_value(doc: &data::Document) -> Value {
-    fn list<T: serde::Serialize + Sync>(items: &[T]) -> Value {
-        Value::from(
-            items
-                .par_iter()
-                .with_min_len(64)
-                .map(Value::from_serializable)
-                .collect::<Vec<_>>(),
-        )
-    }
-    let data::Document {
-        site,
-        plan,
-        lines,
-        objectives,
-        actions,
-        reports,
-        pages,
-    } = doc;
-    let mut m = HashMap::new();
-    m.insert("site", Value::from_serializable(site));
-    m.insert("plan", Value::from_serializable(plan));
-    m.insert("lines", list(lines));
-    m.insert("objectives", list(objectives));
-    m.insert("actions", list(actions));
-    m.insert("reports", list(reports));
-    m.insert("pages", list(pages));
     Value::from(m)
 }
 

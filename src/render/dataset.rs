@@ -31,10 +31,9 @@ pub struct Share {
 
 impl Share {
     fn of<T: Serialize>(item: &T) -> Share {
-        let json = serde_json::to_vec_pretty(item).unwrap_or_default();
         Share {
             value: Value::from_serializable(item),
-            json: indent(&json, ELEMENT_INDENT),
+            json: element_json(item),
             rows: ActionRows::default(),
             entries: Vec::new(),
         }
@@ -192,7 +191,17 @@ impl DataFiles {
 
     /// Every file, joined now (on every core).
     pub fn outputs(&self) -> Vec<Output> {
-        self.names().into_par_iter().map(|n| self.join(n)).collect()
+        self.put(None)
+    }
+
+    /// Every file, joined now, or written into `spill` piece by piece (then
+    /// it comes back without its bytes, see `Spill::put_parts`).
+    pub fn put(&self, spill: Option<&crate::output::Spill>) -> Vec<Output> {
+        let put = |name: &str| match spill {
+            Some(s) => s.put_parts(format!("{}{name}", self.prefix), &self.parts(name)),
+            None => self.join(name),
+        };
+        self.names().into_par_iter().map(put).collect()
     }
 
     fn join(&self, name: &str) -> Output {
@@ -325,22 +334,21 @@ where
         .collect()
 }
 
-/// Where `plan.json` (pretty-printed, two spaces a level) puts an element of
-/// a top-level list: two levels in.
-const ELEMENT_INDENT: &[u8] = b"    ";
-
-/// `json` with every line after the first indented by `by`. JSON strings
-/// escape their line breaks, so every line break is the printer's own.
-fn indent(json: &[u8], by: &[u8]) -> Vec<u8> {
-    let breaks = json.iter().filter(|&&b| b == b'\n').count();
-    let mut out = Vec::with_capacity(json.len() + breaks * by.len());
-    for line in json.split_inclusive(|&b| b == b'\n') {
-        out.extend_from_slice(line);
-        if line.ends_with(b"\n") {
-            out.extend_from_slice(by);
-        }
+/// `item` pretty-printed as an element of a top-level list of `plan.json`
+/// (two levels in): serde_json's own pretty printer, made to start there.
+fn element_json<T: Serialize>(item: &T) -> Vec<u8> {
+    use serde_json::ser::Formatter;
+    let mut printer = serde_json::ser::PrettyFormatter::new();
+    // Opening two lists (printed nowhere) is how the printer gets two levels in.
+    for _ in 0..2 {
+        let _ = printer.begin_array(&mut std::io::sink());
     }
-    out
+    let mut out = Vec::new();
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, printer);
+    match item.serialize(&mut serializer) {
+        Ok(()) => out,
+        Err(_) => Vec::new(),
+    }
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -416,10 +424,8 @@ mod tests {
     }
 
     #[test]
-    fn indenting_shifts_every_line_but_the_first() {
-        assert_eq!(
-            indent(b"{\n  \"a\": 1\n}", b"    "),
-            b"{\n      \"a\": 1\n    }"
-        );
+    fn elements_are_indented_for_their_place_but_their_first_line() {
+        let item = serde_json::json!({ "a": 1 });
+        assert_eq!(element_json(&item), b"{\n      \"a\": 1\n    }");
     }
 }

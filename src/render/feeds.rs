@@ -228,6 +228,9 @@ pub fn feed_head(doc: &Document, config: &Config, newest: Option<&Entry>) -> Str
 /// What ends a feed, after its entries.
 pub const FEED_END: &str = "</feed>\n";
 
+/// Where the sitemap is, from the output folder.
+pub const SITEMAP: &str = "sitemap.xml";
+
 /// `/sitemap.xml`: every page of every language, each with its alternates.
 pub fn sitemap(config: &Config, paths: &[String]) -> Output {
     let langs = config.languages();
@@ -254,7 +257,7 @@ pub fn sitemap(config: &Config, paths: &[String]) -> Output {
     }
     xml.push_str("</urlset>\n");
     Output {
-        path: "sitemap.xml".into(),
+        path: SITEMAP.into(),
         bytes: xml.into_bytes(),
     }
 }

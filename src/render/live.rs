@@ -26,6 +26,8 @@ pub struct Live {
     languages: Vec<Language>,
     /// Search index file → language.
     search: HashMap<String, String>,
+    /// The pages the sitemap lists.
+    sitemap: Vec<String>,
 }
 
 /// One language of the site, prepared the first time a file of it is asked for.
@@ -80,10 +82,15 @@ impl Live {
             history,
         } = model;
         let engine = engine::load_cached(root, &config, theme, diags)?;
+        crate::timings::lap("theme");
         let facets = super::facets_of(&plan, diags)?;
-        crate::timings::lap("theme and facets");
+        crate::timings::lap("facets");
         let input = (root, &config, &plan, &figures, history.as_ref());
-        let (files, prepared) = super::assemble(input, &engine, &facets, None, Some(&memo), diags);
+        let super::Assembled {
+            outputs: files,
+            prepared,
+            sitemap,
+        } = super::assemble(input, &engine, &facets, None, Some(&memo), diags);
         if diags.iter().any(Diagnostic::is_error) {
             return None;
         }
@@ -122,6 +129,7 @@ impl Live {
             facets,
             languages,
             search,
+            sitemap,
         };
         Some((live, files))
     }
@@ -162,9 +170,10 @@ impl Live {
     }
 
     /// Whether `path` (`es/actions/1.1.7/index.html`) is a file this makes
-    /// on request: a page, a search index, or a data file.
+    /// on request: a page, a search index, a data file or the sitemap.
     pub fn has(&self, path: &str) -> bool {
-        self.search.contains_key(path)
+        path == super::feeds::SITEMAP
+            || self.search.contains_key(path)
             || self
                 .language_of(path)
                 .is_some_and(|r| r.pages.contains_key(path) || r.data_paths.contains(path))
@@ -172,6 +181,9 @@ impl Live {
 
     /// Make the file at `path` (see `has`); `None` when there is no such file.
     pub fn render(&self, path: &str) -> Option<Result<Output, Diagnostic>> {
+        if path == super::feeds::SITEMAP {
+            return Some(Ok(super::feeds::sitemap(&self.config, &self.sitemap)));
+        }
         if let Some(lang) = self.search.get(path) {
             return Some(Ok(super::search::index(&self.plan, &self.config, lang)));
         }

@@ -115,7 +115,7 @@ fn render_with(
     let Some(facets) = facets_of(plan, diags) else {
         return Vec::new();
     };
-    assemble(input, &engine, &facets, spill, None, diags).0
+    assemble(input, &engine, &facets, spill, None, diags).outputs
 }
 
 /// The plan's facets listed, after the theme: `None` when either has
@@ -128,8 +128,17 @@ pub(crate) fn facets_of(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<Vec<
     Some(facets)
 }
 
+/// What `assemble` makes.
+pub(crate) struct Assembled {
+    pub outputs: Vec<Output>,
+    /// The preview's prepared languages (the default one) with their data files.
+    pub prepared: Vec<(pages::Prepared, dataset::DataFiles)>,
+    /// The preview's sitemap: the paths it lists (it is made on request).
+    pub sitemap: Vec<String>,
+}
+
 /// Every file of the site. With `memo` (the preview): every file but the
-/// pages, search indexes and data files, and only the default language prepared to
+/// pages, search indexes, data files and sitemap, and only the default language prepared to
 /// render its pages on request (`live::Live` prepares the others when a
 /// tab asks for one of their files).
 pub(crate) fn assemble(
@@ -139,7 +148,7 @@ pub(crate) fn assemble(
     spill: Option<&crate::output::Spill>,
     memo: Option<&dataset::DataMemo>,
     diags: &mut Vec<Diagnostic>,
-) -> (Vec<Output>, Vec<(pages::Prepared, dataset::DataFiles)>) {
+) -> Assembled {
     // Only the preview keeps shares of the data: it is the lazy renderer.
     let lazy = memo.is_some();
     let keep = |o: Output| match spill {
@@ -210,7 +219,11 @@ pub(crate) fn assemble(
         }
     }
     sitemap_paths.sort();
-    outputs.push(feeds::sitemap(config, &sitemap_paths));
+    if lazy {
+        page_paths.push(feeds::SITEMAP.to_string());
+    } else {
+        outputs.push(feeds::sitemap(config, &sitemap_paths));
+    }
     let statics = &engine.statics;
     let read: Vec<Result<Output, Diagnostic>> = statics
         .par_iter()
@@ -236,8 +249,13 @@ pub(crate) fn assemble(
         .collect();
     // A static file may override a theme's static file, never a generated one:
     // pages and data must be what the build computed.
-    let generated: std::collections::HashSet<&String> =
-        outputs.iter().map(|o| &o.path).chain(&page_paths).collect();
+    let data_paths: Vec<String> = prepared.iter().flat_map(|(_, d)| d.paths()).collect();
+    let generated: std::collections::HashSet<&String> = outputs
+        .iter()
+        .map(|o| &o.path)
+        .chain(&page_paths)
+        .chain(&data_paths)
+        .collect();
     let mut statics_read = Vec::new();
     for r in read {
         match r {
@@ -258,5 +276,9 @@ pub(crate) fn assemble(
         }
     }
     outputs.extend(statics_read);
-    (outputs, prepared)
+    Assembled {
+        outputs,
+        prepared,
+        sitemap: sitemap_paths,
+    }
 }

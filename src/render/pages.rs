@@ -193,14 +193,13 @@ pub fn render_language(
     strings: &serde_json::Value,
 ) -> (Vec<Output>, Vec<Diagnostic>) {
     let (mut prepared, files) = prepare_language(site, lang, strings);
-    let outputs = files.outputs();
-    drop(files);
     // Written at once, kept in memory only as paths (see `output::Spill`).
     let keep = |o: Output| match site.spill {
         Some(s) => s.put(o),
         None => o,
     };
-    let mut outputs: Vec<Output> = outputs.into_iter().map(keep).collect();
+    let mut outputs = files.put(site.spill);
+    drop(files);
     // Lists, facets and reports grow with the plan (a report page of a
     // 10,000-action plan is megabytes): start them first, so that no core is
     // left idle while another finishes one at the end. Outputs are sorted later.

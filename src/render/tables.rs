@@ -36,8 +36,10 @@ where
     R: IntoIterator<Item = F>,
     F: AsRef<[u8]>,
 {
+    // A small buffer: most calls write one action's few rows.
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
+        .buffer_capacity(1024)
         .from_writer(Vec::new());
     for r in rows {
         let _ = w.write_record(r);
