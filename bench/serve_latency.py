@@ -70,11 +70,13 @@ def edited(original, what, n):
             lines[i] = f'title: "Edited title {n}"'
             return "\n".join(lines), f"Edited title {n}"
         if what == "progress" and line.startswith("progress:"):
-            # The page's progress bar shows the value.
+            # The page's progress bar shows the value; an action in progress
+            # may have any value below 100.
             value = 1 + n % 98
             if value == int(line.split(":")[1]):
                 value += 1
             lines[i] = f"progress: {value}"
+            lines = ["status: in_progress" if l.startswith("status:") else l for l in lines]
             return "\n".join(lines), f'<progress value="{value}"'
     sys.exit(f"the action file has no `{what}:` line")
 
@@ -86,8 +88,9 @@ def main():
     ap.add_argument("--action", default=None, help="action file to edit (default: the first one)")
     ap.add_argument("--edit", choices=["body", "title", "progress"], default="body",
                     help="what the edit changes: a line added to the body (the default), the "
-                         "title (the action's open data, and links to it), or the progress (also "
-                         "the figures of its objective, line, plan and reports)")
+                         "title (the action's open data, and links to it), or the progress, with "
+                         "the status set to in_progress (also the figures of its objective, line, "
+                         "plan and reports, and the status pages)")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="retiment-serve-bench-")
     site = os.path.join(work, "site")
