@@ -42,13 +42,13 @@ struct Ready {
     /// Page file → its place in `prepared.jobs`.
     pages: HashMap<String, usize>,
     /// Its data files (plan.json, CSV, feed), joined when asked for.
-    data: super::dataset::DataFiles,
+    data: super::datafiles::DataFiles,
     /// Their paths.
     data_paths: std::collections::HashSet<String>,
 }
 
 impl Ready {
-    fn new((prepared, data): (Prepared, super::dataset::DataFiles)) -> Ready {
+    fn new((prepared, data): (Prepared, super::datafiles::DataFiles)) -> Ready {
         let pages = prepared
             .page_paths()
             .enumerate()

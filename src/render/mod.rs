@@ -3,6 +3,7 @@
 
 pub mod bodies;
 pub mod context;
+pub mod datafiles;
 pub mod dataset;
 pub mod engine;
 pub mod facets;
@@ -132,7 +133,7 @@ pub(crate) fn facets_of(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<Vec<
 pub(crate) struct Assembled {
     pub outputs: Vec<Output>,
     /// The preview's prepared languages (the default one) with their data files.
-    pub prepared: Vec<(pages::Prepared, dataset::DataFiles)>,
+    pub prepared: Vec<(pages::Prepared, datafiles::DataFiles)>,
     /// The preview's sitemap: the paths it lists (it is made on request).
     pub sitemap: Vec<String>,
 }

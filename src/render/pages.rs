@@ -77,7 +77,7 @@ pub fn prepare_language(
     site: &SiteInput,
     lang: &str,
     strings: &serde_json::Value,
-) -> (Prepared, super::dataset::DataFiles) {
+) -> (Prepared, super::datafiles::DataFiles) {
     let SiteInput {
         templates,
         config,
@@ -90,7 +90,7 @@ pub fn prepare_language(
     crate::timings::lap("document");
     let prefix = config.lang_prefix(lang);
     let (files, data_value) = super::dataset::make(&doc, config, &prefix, strings, site.memo);
-    crate::timings::lap("plan.json, tables, feed, data");
+    crate::timings::lap("data");
 
     let entities = Entities::of(&data_value);
     let index = json_index(&entities);
