@@ -44,15 +44,11 @@ fn stamp(path: &Path) -> Option<Stamp> {
 }
 
 impl ParseCache {
-    /// Parse `path` again next time, whatever its size and time say (two
-    /// saves within the file system's time resolution look the same).
-    pub fn forget(&mut self, path: &Path) {
-        self.entries.remove(path);
-    }
-
-    /// The file watcher saw `path` change: parse it again next time, and
-    /// walk `content/` again unless it is a file already known and still
-    /// there (a file added, removed or renamed changes the list).
+    /// The file watcher saw `path` change: parse it again next time,
+    /// whatever its size and time say (two saves within the file system's
+    /// time resolution look the same), and walk `content/` again unless it
+    /// is a file already known and still there (a file added, removed or
+    /// renamed changes the list).
     pub fn changed(&mut self, path: &Path) {
         let known = self.entries.remove(path).is_some();
         if !(known && path.is_file()) {
