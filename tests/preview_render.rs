@@ -87,6 +87,26 @@ fn a_rebuild_with_caches_is_a_fresh_build() {
     let after = previewed(&site, &mut caches);
     common::assert_same_tree(&built(&site), &after, "after an edit");
 
+    // A translation's title: that language's data (plan.json, feed) changes.
+    let translation = actions.join("A.1.1.es.md");
+    let text = std::fs::read_to_string(&translation).unwrap();
+    std::fs::write(&translation, text.replace("Presidir", "Coordinar")).unwrap();
+    caches.changed(&site, std::slice::from_ref(&translation), false);
+    let after = previewed(&site, &mut caches);
+    common::assert_same_tree(&built(&site), &after, "after a translation's edit");
+
+    // An action becomes a draft: the others are checked against new ids.
+    let drafted = actions.join("A.2.1.md");
+    let text = std::fs::read_to_string(&drafted).unwrap();
+    std::fs::write(&drafted, text.replacen("title:", "draft: true\ntitle:", 1)).unwrap();
+    caches.changed(&site, std::slice::from_ref(&drafted), false);
+    let after = previewed(&site, &mut caches);
+    assert!(
+        !after.keys().any(|p| p.contains("A.2.1")),
+        "the draft has pages"
+    );
+    common::assert_same_tree(&built(&site), &after, "after an action became a draft");
+
     // A new action: the folder is walked again.
     let added = actions.join("9.9.9.md");
     let copy = std::fs::read_dir(&actions)
