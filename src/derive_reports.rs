@@ -6,7 +6,7 @@ use crate::derive::{
     progress_and_counts, round1, state_at, ActionFigures, Rollup, StatusCounts, YearMoney,
 };
 use crate::load::values::{Date, Money, Status};
-use crate::model::{Groups, Plan, Report};
+use crate::model::{Groups, Plan};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -143,10 +143,10 @@ pub fn derive_reports(
         .par_iter()
         .map(|d| snapshot(plan, &groups, *d))
         .collect();
-    let reports: Vec<(usize, &Report)> = plan.reports.iter().enumerate().collect();
-    reports
+    plan.reports
         .par_iter()
-        .map(|&(i, r)| {
+        .enumerate()
+        .map(|(i, r)| {
             let (before, snap) = (&snapshots[i], snapshots[i + 1].clone());
             let previous_year = if i == 0 {
                 None

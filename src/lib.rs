@@ -80,7 +80,7 @@ pub struct Caches {
     pub linked: model_action::LinkMemo,
     /// The theme, loaded once while no file outside `content/` changes.
     pub theme: Option<render::engine::Loaded>,
-    /// Each action's share of the data files, made again only when it changed.
+    /// Each entity's share of the data files, made again only when it changed.
     pub data: std::sync::Arc<render::dataset::DataMemo>,
 }
 

@@ -169,16 +169,14 @@ impl Spill {
     /// for listings). An output that cannot be written keeps its bytes, and
     /// `finish` reports the error.
     pub fn put(&self, o: Output) -> Output {
-        if !is_safe_relative(&o.path) {
-            return o; // refused by `finish`, with the others
-        }
-        match self.write(&o.path, &[&o.bytes]) {
-            true => Output {
+        // An unsafe path is refused by `finish`, with the others.
+        if is_safe_relative(&o.path) && self.write(&o.path, &[&o.bytes]) {
+            return Output {
                 path: o.path,
                 bytes: Vec::new(),
-            },
-            false => o,
+            };
         }
+        o
     }
 
     /// `put` for a file given as the pieces it is joined from, written one

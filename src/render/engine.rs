@@ -46,17 +46,15 @@ pub fn load_cached(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<std::sync::Arc<Engine>> {
     if cache.is_none() {
-        let mut warnings = Vec::new();
-        let engine = load(root, config, Minify::Auto, &mut warnings);
-        let failed = engine.is_none();
-        let loaded = engine.map(|e| Loaded {
-            engine: e.into(),
-            warnings: warnings.clone(),
+        let mut found = Vec::new();
+        let Some(engine) = load(root, config, Minify::Auto, &mut found) else {
+            diags.extend(found);
+            return None;
+        };
+        *cache = Some(Loaded {
+            engine: engine.into(),
+            warnings: found,
         });
-        *cache = loaded;
-        if failed {
-            diags.extend(warnings);
-        }
     }
     let loaded = cache.as_ref()?;
     diags.extend(loaded.warnings.iter().cloned());

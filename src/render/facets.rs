@@ -5,7 +5,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::model::Plan;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// One value of a facet and the actions that have it.
 #[derive(Debug, Clone, Serialize)]
@@ -81,26 +81,13 @@ pub fn facets(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Facet> {
     ] {
         // slug → (name, path of the first file that wrote it, actions)
         let mut by_slug: BTreeMap<String, (String, String, Vec<String>)> = BTreeMap::new();
-        // A few hundred names recur across thousands of actions: each is
-        // slugified once, and its page found by the name itself.
-        let mut slug_of: HashMap<&str, String> = HashMap::new();
         for a in &plan.actions {
             for name in pick(a) {
-                let s = slug_of.entry(name).or_insert_with(|| {
-                    let s = slug::slugify(name);
-                    if s.is_empty() {
-                        "-".to_string()
-                    } else {
-                        s
-                    }
-                });
-                let s: &str = s;
-                let entry = match by_slug.get_mut(s) {
-                    Some(e) => e,
-                    None => by_slug
-                        .entry(s.to_string())
-                        .or_insert_with(|| (name.clone(), a.text.path.clone(), Vec::new())),
-                };
+                let s = slug::slugify(name);
+                let s = if s.is_empty() { "-".to_string() } else { s };
+                let entry = by_slug
+                    .entry(s.clone())
+                    .or_insert_with(|| (name.clone(), a.text.path.clone(), Vec::new()));
                 if entry.0 != *name {
                     diags.push(
                         Diagnostic::error(

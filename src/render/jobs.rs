@@ -23,6 +23,26 @@ pub struct Job {
 }
 
 impl Job {
+    /// The page of the entity `text` refers to, whose id in URLs is `id`.
+    fn entity(text: TextRef, id: &str, title: String, extra: Vec<(&'static str, Value)>) -> Job {
+        let (template, kind, of) = match text {
+            TextRef::Home => ("home.html", "home", Kind::Index),
+            TextRef::Line(_) => ("line.html", "line", Kind::Line),
+            TextRef::Objective(_) => ("objective.html", "objective", Kind::Objective),
+            TextRef::Action(_) => ("action.html", "action", Kind::Action),
+            TextRef::Report(_) => ("report.html", "report", Kind::Report),
+            TextRef::Page(_) => ("page.html", "page", Kind::Page),
+        };
+        Job {
+            template,
+            kind,
+            path: page_path(of, id),
+            title,
+            text: Some(text),
+            extra,
+        }
+    }
+
     /// Its file, relative to the output folder, under the language's `prefix`.
     pub fn output_path(&self, prefix: &str) -> String {
         if self.path.ends_with(".html") {
@@ -156,14 +176,7 @@ pub fn jobs(site: &SiteInput, lang: &str, strings: &serde_json::Value, v: &Entit
     for (i, l) in plan.lines.iter().enumerate() {
         let t = plan.text(Kind::Line, &l.id, lang, &l.text);
         let extra = vec![("line", find(&v.line_at, &l.id))];
-        jobs.push(Job {
-            template: "line.html",
-            kind: "line",
-            path: page_path(Kind::Line, &l.id),
-            title: t.title.clone(),
-            text: Some(TextRef::Line(i)),
-            extra,
-        });
+        jobs.push(Job::entity(TextRef::Line(i), &l.id, t.title.clone(), extra));
     }
     for (i, o) in plan.objectives.iter().enumerate() {
         let t = plan.text(Kind::Objective, &o.id, lang, &o.text);
@@ -171,14 +184,12 @@ pub fn jobs(site: &SiteInput, lang: &str, strings: &serde_json::Value, v: &Entit
             ("objective", find(&v.objective_at, &o.id)),
             ("line", find(&v.line_at, &o.line)),
         ];
-        jobs.push(Job {
-            template: "objective.html",
-            kind: "objective",
-            path: page_path(Kind::Objective, &o.id),
-            title: t.title.clone(),
-            text: Some(TextRef::Objective(i)),
+        jobs.push(Job::entity(
+            TextRef::Objective(i),
+            &o.id,
+            t.title.clone(),
             extra,
-        });
+        ));
     }
     for (i, a) in plan.actions.iter().enumerate() {
         let t = plan.text(Kind::Action, &a.id, lang, &a.text);
@@ -204,14 +215,12 @@ pub fn jobs(site: &SiteInput, lang: &str, strings: &serde_json::Value, v: &Entit
             ("prev", prev),
             ("next", next),
         ];
-        jobs.push(Job {
-            template: "action.html",
-            kind: "action",
-            path: page_path(Kind::Action, &a.id),
-            title: t.title.clone(),
-            text: Some(TextRef::Action(i)),
+        jobs.push(Job::entity(
+            TextRef::Action(i),
+            &a.id,
+            t.title.clone(),
             extra,
-        });
+        ));
     }
     let s = |key: &str| {
         strings
@@ -262,14 +271,7 @@ pub fn jobs(site: &SiteInput, lang: &str, strings: &serde_json::Value, v: &Entit
                 ),
             ),
         ];
-        jobs.push(Job {
-            template: "report.html",
-            kind: "report",
-            path: page_path(Kind::Report, &id),
-            title,
-            text: Some(TextRef::Report(i)),
-            extra,
-        });
+        jobs.push(Job::entity(TextRef::Report(i), &id, title, extra));
     }
     jobs.push(Job {
         template: "accountability.html",
@@ -281,14 +283,12 @@ pub fn jobs(site: &SiteInput, lang: &str, strings: &serde_json::Value, v: &Entit
     });
     for (i, p) in plan.pages.iter().enumerate() {
         let t = plan.text(Kind::Page, &p.slug, lang, &p.text);
-        jobs.push(Job {
-            template: "page.html",
-            kind: "page",
-            path: page_path(Kind::Page, &p.slug),
-            title: t.title.clone(),
-            text: Some(TextRef::Page(i)),
-            extra: vec![],
-        });
+        jobs.push(Job::entity(
+            TextRef::Page(i),
+            &p.slug,
+            t.title.clone(),
+            vec![],
+        ));
     }
     jobs.push(Job {
         template: "search.html",
