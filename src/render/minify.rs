@@ -54,6 +54,9 @@ pub fn template(source: &str) -> Option<String> {
 struct Marked<'a> {
     marker: String,
     text: &'a str,
+    /// An expression in an attribute value: minify-html may move it with
+    /// its attribute (it sorts attributes), which changes nothing rendered.
+    movable: bool,
 }
 
 /// The template with its Tera tags replaced by markers, and the tags.
@@ -86,8 +89,13 @@ fn protect(source: &str) -> Option<(String, Vec<Marked<'_>>)> {
             };
             after_tera = state == Html::Text;
             if !marker.is_empty() {
+                let movable = matches!(state, Html::Quoted(_)) && text.starts_with("{{");
                 html.push_str(&marker);
-                tags.push(Marked { marker, text });
+                tags.push(Marked {
+                    marker,
+                    text,
+                    movable,
+                });
             }
             at += len;
             continue;
@@ -99,7 +107,11 @@ fn protect(source: &str) -> Option<(String, Vec<Marked<'_>>)> {
             let n = tags.len();
             let marker = format!("{OPEN}{n}{CLOSE}");
             html.push_str(&marker);
-            tags.push(Marked { marker, text: " " });
+            tags.push(Marked {
+                marker,
+                text: " ",
+                movable: false,
+            });
             at += space;
             continue;
         }
@@ -125,6 +137,7 @@ fn protect(source: &str) -> Option<(String, Vec<Marked<'_>>)> {
                 tags.push(Marked {
                     marker,
                     text: &source[open.1..=at],
+                    movable: false,
                 });
                 at += 1;
                 state = Html::Text;
@@ -194,33 +207,45 @@ fn tag_len(s: &str) -> Option<usize> {
     None
 }
 
-/// Put the Tera tags back. Every marker must be found exactly once, and
-/// nothing else may look like one (minify-html reorders attributes, so
-/// markers are found wherever they are, not in order).
+/// Put the Tera tags back. Every marker must be found exactly once and
+/// nothing else may look like one. minify-html sorts attributes, so an
+/// expression in an attribute value may come out of order; every other tag
+/// (a statement such as `{% if %}`, a tag in text) must keep its place among
+/// all the others, or what renders would change: a template where one moved
+/// (HTML that minify-html reads differently from how [`protect`] scanned it,
+/// such as a quote right after a tag name) is used as written.
 fn restore(min: &str, tags: &[Marked]) -> Option<String> {
     if min.matches(OPEN).count() != tags.len() || min.matches(CLOSE).count() != tags.len() {
         return None;
     }
     let mut found = Vec::with_capacity(tags.len());
-    for tag in tags {
+    for (n, tag) in tags.iter().enumerate() {
         let mut hits = min.match_indices(tag.marker.as_str());
         let (at, _) = hits.next()?;
         if hits.next().is_some() {
             return None;
         }
-        found.push((at, tag));
+        found.push((at, n));
     }
     found.sort_by_key(|(at, _)| *at);
+    // A fixed tag must sit at its own index with only earlier tags before it.
+    let mut before_max = None;
+    for (place, &(_, n)) in found.iter().enumerate() {
+        if !tags[n].movable && (n != place || before_max.is_some_and(|m| m > n)) {
+            return None;
+        }
+        before_max = before_max.max(Some(n));
+    }
     let mut out =
         String::with_capacity(min.len() + tags.iter().map(|t| t.text.len()).sum::<usize>());
     let mut from = 0;
-    for (at, tag) in found {
+    for (at, n) in found {
         if at < from {
             return None;
         }
         out.push_str(&min[from..at]);
-        out.push_str(tag.text);
-        from = at + tag.marker.len();
+        out.push_str(tags[n].text);
+        from = at + tags[n].marker.len();
     }
     out.push_str(&min[from..]);
     Some(out)
@@ -310,6 +335,23 @@ mod tests {
         // A tag inside an HTML comment would be dropped with the comment.
         assert_eq!(template("<!-- {{ x }} --><p>a</p>"), None);
         assert_eq!(template("<p>\u{E000}</p>"), None);
+        // A quote after a tag name is part of the name for an HTML parser,
+        // not a value: minify-html moved the `if` past the expression.
+        assert_eq!(template("<span\"{% if a %} x=\">{{ a }}"), None);
+        // Attributes are sorted: an expression may move with its attribute,
+        // a statement may not, nor may an expression cross a statement.
+        assert_eq!(
+            template("<a title=\"{{ t }}\" class=\"{{ c }}\">x</a>").as_deref(),
+            Some("<a class=\"{{ c }}\" title=\"{{ t }}\">x</a>")
+        );
+        assert_eq!(
+            template("<a t=\"{% if x %}\" c=\"{% endif %}\">x</a>"),
+            None
+        );
+        assert_eq!(
+            template("<a b=\"{% if x %}\" d=\"{% endif %}\" c=\"{{ z }}\">x</a>"),
+            None
+        );
     }
 
     #[test]
@@ -342,7 +384,14 @@ mod properties {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(400))]
+        // A fixed seed, as in tests/robustness_props.rs: CI must not fail
+        // by chance on an unrelated change. Explore with other seeds and
+        // more cases (edit both here) when the scanner changes.
+        #![proptest_config(ProptestConfig {
+            cases: 400,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x6d69_6e69),
+            ..ProptestConfig::default()
+        })]
 
         /// Any template-like text either minifies with every Tera tag kept
         /// byte for byte, in order, or is left to whole-page minification;
@@ -377,7 +426,19 @@ mod properties {
                     }
                     found
                 };
-                prop_assert_eq!(tags(&out), tags(&src));
+                // Expressions may swap places among themselves (attributes
+                // are sorted), never across a statement.
+                let runs_sorted = |mut tags: Vec<String>| {
+                    let mut from = 0;
+                    for to in 0..=tags.len() {
+                        if to == tags.len() || !tags[to].starts_with("{{") {
+                            tags[from..to].sort();
+                            from = to + 1;
+                        }
+                    }
+                    tags
+                };
+                prop_assert_eq!(runs_sorted(tags(&out)), runs_sorted(tags(&src)));
             }
         }
     }
