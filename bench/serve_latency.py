@@ -85,6 +85,7 @@ def main():
     ap.add_argument("site", nargs="?", default=".")
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--binary", default="target/release/retiment")
+    ap.add_argument("--log", default=None, help="write the preview's own output (rebuild times) to this file")
     ap.add_argument("--action", default=None, help="action file to edit (default: the first one)")
     ap.add_argument("--edit", choices=["body", "title", "progress"], default="body",
                     help="what the edit changes: a line added to the body (the default), the "
@@ -98,8 +99,9 @@ def main():
     actions = sorted(os.listdir(os.path.join(site, "content", "actions")))
     target = os.path.join(site, "content", "actions", args.action or next(a for a in actions if a.count(".") == 3))
     port = free_port()
+    log = open(args.log, "w") if args.log else subprocess.DEVNULL
     server = subprocess.Popen([args.binary, "serve", "--root", site, "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=log, stderr=log)
     times, page_times = [], []
     action_id = os.path.basename(target)[: -len(".md")]
     try:

@@ -152,7 +152,8 @@ pub struct Figures {
     pub lines: Vec<Rollup>,
     pub objectives: Vec<Rollup>,
     pub actions: Vec<ActionFigures>,
-    pub reports: Vec<crate::derive_reports::ReportFigures>,
+    /// Shared: the preview tells a report's figures unchanged by address.
+    pub reports: Vec<std::sync::Arc<crate::derive_reports::ReportFigures>>,
 }
 
 /// The action's state on day `d`: the last update dated ≤ d that sets each
@@ -227,7 +228,10 @@ pub fn derive(plan: &Plan, target_pct: Option<f64>) -> Figures {
         .map(|m| group(&mut m.iter().copied()))
         .collect();
     let total = group(&mut (0..plan.actions.len()));
-    let reports = crate::derive_reports::derive_reports(plan, &actions, &total, target_pct);
+    let reports = crate::derive_reports::derive_reports(plan, &actions, &total, target_pct)
+        .into_iter()
+        .map(std::sync::Arc::new)
+        .collect();
     Figures {
         plan: total,
         lines,
@@ -235,6 +239,47 @@ pub fn derive(plan: &Plan, target_pct: Option<f64>) -> Figures {
         actions,
         reports,
     }
+}
+
+/// `derive`, or the figures of the last call while nothing they are made
+/// from changed (see `reuse`): the actions' ids, groups, statuses,
+/// progress, budgets and updates; the lines, objectives and reports.
+pub fn derive_reusing(
+    plan: &Plan,
+    target_pct: Option<f64>,
+    kept: &mut Option<crate::reuse::Reused<std::sync::Arc<Figures>>>,
+) -> std::sync::Arc<Figures> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    target_pct.map(f64::to_bits).hash(&mut h);
+    plan.lines.iter().for_each(|l| l.id.hash(&mut h));
+    plan.objectives
+        .iter()
+        .for_each(|o| (&o.id, &o.line).hash(&mut h));
+    for r in &plan.reports {
+        (r.year, r.own_revenue.map(|m| m.0)).hash(&mut h);
+        r.cooperation_spending.map(|m| m.0).hash(&mut h);
+    }
+    let rest = h.finish();
+    let alike = |a: &Action, b: &Action| {
+        a.id == b.id
+            && a.objective == b.objective
+            && a.line == b.line
+            && a.status == b.status
+            && a.progress == b.progress
+            && a.budget == b.budget
+            && a.updates == b.updates
+    };
+    if let Some(figures) = crate::reuse::Reused::get(kept, &plan.actions, rest, alike) {
+        return figures;
+    }
+    let figures = std::sync::Arc::new(derive(plan, target_pct));
+    *kept = Some(crate::reuse::Reused::keep(
+        &plan.actions,
+        rest,
+        figures.clone(),
+    ));
+    figures
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ pub mod natural;
 pub mod output;
 pub mod render;
 pub mod report;
+pub mod reuse;
 pub mod scaffold;
 pub mod schema;
 pub mod serve;
@@ -82,6 +83,9 @@ pub struct Caches {
     pub theme: Option<render::engine::Loaded>,
     /// Each entity's share of the data files, made again only when it changed.
     pub data: std::sync::Arc<render::dataset::DataMemo>,
+    /// The derived figures and the facets, while the actions they read are alike.
+    pub figures: Option<reuse::Reused<std::sync::Arc<derive::Figures>>>,
+    pub facets: Option<reuse::Reused<std::sync::Arc<Vec<render::facets::Facet>>>>,
 }
 
 impl Caches {
@@ -108,7 +112,8 @@ impl Caches {
 pub struct Model {
     pub config: config::Config,
     pub plan: model::Plan,
-    pub figures: derive::Figures,
+    /// Shared: the preview keeps them while the actions they read are alike.
+    pub figures: std::sync::Arc<derive::Figures>,
     pub history: Option<history::History>,
 }
 
@@ -120,20 +125,25 @@ fn model(
 ) -> (Model, Vec<Diagnostic>) {
     let root = &opts.root;
     let mut diags = Vec::new();
-    let (sources, bodies, linked) = match caches {
+    let (sources, bodies, linked, kept_figures) = match caches {
         Some(c) => (
             load::load_cached(root, &config, &mut c.parsed, &mut diags),
             Some(&mut c.bodies),
             Some(&mut c.linked),
+            Some(&mut c.figures),
         ),
-        None => (load::load(root, &config, &mut diags), None, None),
+        None => (load::load(root, &config, &mut diags), None, None, None),
     };
     timings::lap("load");
     let plan = model::link(sources, &config, opts.drafts, linked, &mut diags);
     timings::lap("link");
     warnings::check(&plan, &mut diags);
     timings::lap("warnings");
-    let figures = derive::derive(&plan, config.accountability.cooperation_target_pct);
+    let target = config.accountability.cooperation_target_pct;
+    let figures = match kept_figures {
+        Some(kept) => derive::derive_reusing(&plan, target, kept),
+        None => std::sync::Arc::new(derive::derive(&plan, target)),
+    };
     timings::lap("derive");
     match bodies {
         Some(cache) => render::bodies::check_bodies_cached(&plan, cache, &mut diags),
@@ -198,7 +208,8 @@ fn compile_with(
     Ok(Compiled {
         config,
         plan,
-        figures,
+        // Not shared outside the preview: no copy is made.
+        figures: std::sync::Arc::unwrap_or_clone(figures),
         outputs,
         warnings: all.into_sorted(),
     })
@@ -232,6 +243,7 @@ pub fn compile_live(opts: &Options, caches: &mut Caches) -> Result<LiveSite, Vec
             model,
             &mut caches.theme,
             caches.data.clone(),
+            &mut caches.facets,
             &mut diags,
         )
     };

@@ -172,3 +172,60 @@ fn a_rebuild_with_caches_is_a_fresh_build() {
         (a, b) => panic!("the cached run and a fresh one disagree: {a:?} / {b:?}"),
     }
 }
+
+/// The preview reuses the derived figures, the facets and each action's and
+/// report's open data while what they are made from is alike (`reuse`,
+/// `render::dataset`): every edit that changes one of them must show.
+#[test]
+fn edits_to_what_figures_facets_and_reports_read_show() {
+    let tmp = common::TempDir::new("preview-reuse");
+    let site = tmp.join("site");
+    common::write_tree(&common::read_tree(&common::fixture("good-en")), &site);
+    let mut caches = retiment::Caches::default();
+    previewed(&site, &mut caches);
+    let action = site.join("content/actions/A.1.1.md");
+    let report = site.join("content/reports/2017.md");
+    let edits: [(&Path, &str, &str, &str); 7] = [
+        (&action, "title: \"Chair", "title: \"Lead", "a title only"),
+        (
+            &action,
+            "    progress: 60",
+            "    progress: 70",
+            "the progress of an update",
+        ),
+        (
+            &action,
+            "Four meetings held.",
+            "Five meetings held.",
+            "an update's note",
+        ),
+        (
+            &action,
+            "status: in_progress\n",
+            "status: delayed\n",
+            "a status",
+        ),
+        (&action, "\"MedCities\"", "\"Eurocities\"", "a partner"),
+        (
+            &action,
+            "executed: 5000\n",
+            "executed: 4000\n",
+            "an executed budget",
+        ),
+        // Shown in the Spanish data, whose text comes from the translation.
+        (
+            &report,
+            "published: 2018-04-15",
+            "published: 2018-05-02",
+            "a report's date",
+        ),
+    ];
+    for (file, from, to, what) in edits {
+        let text = std::fs::read_to_string(file).unwrap();
+        assert!(text.contains(from), "{what}: `{from}` not in the fixture");
+        std::fs::write(file, text.replacen(from, to, 1)).unwrap();
+        caches.changed(&site, &[file.to_path_buf()], false);
+        let after = previewed(&site, &mut caches);
+        common::assert_same_tree(&built(&site), &after, &format!("after editing {what}"));
+    }
+}

@@ -12,6 +12,9 @@ use super::feeds::{self, Entry, FeedWords};
 use super::tables::{self, ActionRows};
 use crate::config::Config;
 use crate::data::{ActionOut, Document};
+use crate::derive::Figures;
+use crate::load::Kind;
+use crate::model::Plan;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -61,21 +64,88 @@ struct LangMemo {
     /// words, the default language): when it changes, nothing is reused.
     context: Option<u128>,
     shares: HashMap<u128, Arc<Share>>,
+    /// Each action's and report's origin and its share's fingerprint, by
+    /// URL, valid while the pages links may point at (`targets`) are the
+    /// same (a link to a missing page stops the build, so that is only a guard).
+    origins: HashMap<String, (Origin, u128)>,
+    targets: u64,
+}
+
+/// What an action's or report's share is made from besides the
+/// configuration and the language's words: the linked action (the preview
+/// keeps the same `Arc` while its file and the ids it is checked against are
+/// unchanged) or the report's figures (kept while the actions they read are
+/// alike, see `reuse`), and the bodies of its own file and of the text
+/// shown in the language (a file parsed again gets a new one; whatever is
+/// shown comes from those files or from the action). Kept, not just compared by address, so that no
+/// address is reused while it is remembered. The same origin makes the same
+/// share, so its fingerprint need not be computed again: at 10,000 actions
+/// that is most of the cost of the data after an edit.
+pub struct Origin {
+    pub from: Arc<dyn std::any::Any + Send + Sync>,
+    pub bodies: [Arc<str>; 2],
+}
+
+impl Origin {
+    fn same(&self, other: &Origin) -> bool {
+        std::ptr::addr_eq(Arc::as_ptr(&self.from), Arc::as_ptr(&other.from))
+            && (self.bodies.iter().zip(&other.bodies)).all(|(a, b)| Arc::ptr_eq(a, b))
+    }
+}
+
+/// The origins of a document's actions and reports, in its order.
+pub struct Origins {
+    pub actions: Vec<Origin>,
+    pub reports: Vec<Origin>,
 }
 
 /// The document's lists, in `plan.json`'s order.
 pub(super) const LISTS: [&str; 5] = ["lines", "objectives", "actions", "reports", "pages"];
 pub(super) const ACTIONS: usize = 2;
+const REPORTS: usize = 3;
+
+/// The origins of the shares of `plan`'s actions and reports in `lang`.
+pub fn origins_of(plan: &Plan, figures: &Figures, lang: &str) -> Origins {
+    let actions = plan
+        .actions
+        .par_iter()
+        .map(|a| Origin {
+            from: a.clone(),
+            bodies: [
+                a.text.body.clone(),
+                plan.text(Kind::Action, &a.id, lang, &a.text).body.clone(),
+            ],
+        })
+        .collect();
+    let reports = plan
+        .reports
+        .iter()
+        .zip(&figures.reports)
+        .map(|(r, f)| Origin {
+            from: f.clone(),
+            bodies: [
+                r.text.body.clone(),
+                (plan.text(Kind::Report, &r.year.to_string(), lang, &r.text))
+                    .body
+                    .clone(),
+            ],
+        })
+        .collect();
+    Origins { actions, reports }
+}
 
 /// The data files of `doc`'s language and the templates' `data` (exactly
 /// `doc`, as a template value). With `memo`, an entity whose content is the
-/// same as at the last call reuses its share.
+/// same as at the last call reuses its share; with `origins`, an action or
+/// report made from the same origin skips even telling whether its content
+/// is the same.
 pub fn make(
     doc: &Document,
     config: &Config,
     prefix: &str,
     strings: &serde_json::Value,
     memo: Option<&DataMemo>,
+    origins: Option<Origins>,
 ) -> (DataFiles, Value) {
     let words = FeedWords::new(doc, config, strings);
     let lang = doc.site.language.to_string();
@@ -85,21 +155,37 @@ pub fn make(
         .filter(|old| context.is_some() && old.context == context);
     let old = memo.map(|_| old.unwrap_or_default());
     let old = old.as_ref();
+    let targets = link_targets(doc);
+    let origins = origins
+        .filter(|o| o.actions.len() == doc.actions.len() && o.reports.len() == doc.reports.len());
+    let known = |url: &str, origin: Option<&Origin>| -> Option<u128> {
+        let (old, origin) = (old?, origin?);
+        let (was, key) = old.origins.get(url)?;
+        (old.targets == targets && was.same(origin)).then_some(*key)
+    };
+    let action_known =
+        |n: usize| known(&doc.actions[n].url, origins.as_ref().map(|o| &o.actions[n]));
+    let report_known =
+        |n: usize| known(&doc.reports[n].url, origins.as_ref().map(|o| &o.reports[n]));
     // All lists at once: a few reports are as large as thousands of actions.
     let ((lines, objectives), (actions, (reports, pages))) = rayon::join(
         || {
             rayon::join(
-                || shares(0, &doc.lines, old, Share::of),
-                || shares(1, &doc.objectives, old, Share::of),
+                || shares(0, &doc.lines, old, |_| None, Share::of),
+                || shares(1, &doc.objectives, old, |_| None, Share::of),
             )
         },
         || {
             rayon::join(
-                || shares(2, &doc.actions, old, |a| Share::of_action(a, &words)),
+                || {
+                    shares(2, &doc.actions, old, action_known, |a| {
+                        Share::of_action(a, &words)
+                    })
+                },
                 || {
                     rayon::join(
-                        || shares(3, &doc.reports, old, Share::of),
-                        || shares(4, &doc.pages, old, Share::of),
+                        || shares(3, &doc.reports, old, report_known, Share::of),
+                        || shares(4, &doc.pages, old, |_| None, Share::of),
                     )
                 },
             )
@@ -108,6 +194,24 @@ pub fn make(
     let lists = [lines, objectives, actions, reports, pages];
     crate::timings::lap("  data: shares");
     let data = data_value(doc, &lists);
+    if let (Some(memo), Some(origins)) = (memo, origins) {
+        let urls = doc.actions.iter().map(|a| &a.url);
+        let urls = urls.chain(doc.reports.iter().map(|r| &r.url));
+        let keys = lists[ACTIONS]
+            .iter()
+            .chain(&lists[REPORTS])
+            .map(|(k, _)| *k);
+        let kept: HashMap<String, (Origin, u128)> = urls
+            .zip(origins.actions.into_iter().chain(origins.reports))
+            .zip(keys)
+            .filter_map(|((url, o), k)| Some((url.clone(), (o, k?))))
+            .collect();
+        if let Ok(mut m) = memo.langs.lock() {
+            let lang_memo = m.entry(lang.clone()).or_default();
+            lang_memo.origins = kept;
+            lang_memo.targets = targets;
+        }
+    }
     let lists = lists.map(|list| {
         let shares: Vec<Arc<Share>> = list.iter().map(|(_, s)| s.clone()).collect();
         if let Some(memo) = memo {
@@ -134,24 +238,41 @@ pub fn make(
 
 /// The shares of one list's items, each with its fingerprint when there is
 /// a memo (then an item with a fingerprint seen last time reuses its share).
-fn shares<T, F>(
+/// `known` gives the fingerprint of an item made as last time, if it was.
+fn shares<T, K, F>(
     tag: u8,
     items: &[T],
     old: Option<&LangMemo>,
+    known: K,
     make: F,
 ) -> Vec<(Option<u128>, Arc<Share>)>
 where
     T: Serialize + Sync,
+    K: Fn(usize) -> Option<u128> + Sync,
     F: Fn(&T) -> Share + Sync,
 {
     items
         .par_iter()
-        .map(|item| {
-            let key = old.and_then(|_| super::fingerprint::of(&(tag, item)));
+        .enumerate()
+        .map(|(n, item)| {
+            let key = old.and_then(|_| known(n).or_else(|| super::fingerprint::of(&(tag, item))));
             let kept = key.and_then(|k| old?.shares.get(&k).cloned());
             (key, kept.unwrap_or_else(|| Arc::new(make(item))))
         })
         .collect()
+}
+
+/// Every page an `@/` link may point at: lines, objectives, actions,
+/// reports and pages, by their URLs.
+fn link_targets(doc: &Document) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    doc.lines.iter().for_each(|x| x.url.hash(&mut h));
+    doc.objectives.iter().for_each(|x| x.url.hash(&mut h));
+    doc.actions.iter().for_each(|x| x.url.hash(&mut h));
+    doc.reports.iter().for_each(|x| x.url.hash(&mut h));
+    doc.pages.iter().for_each(|x| x.url.hash(&mut h));
+    h.finish()
 }
 
 /// `item` pretty-printed as an element of a top-level list of `plan.json`
@@ -194,11 +315,12 @@ mod tests {
     fn joined_shares_are_the_whole_document() {
         let c = crate::example_site();
         let memo = DataMemo::default();
+        let origins = |lang: &str| Some(origins_of(&c.plan, &c.figures, lang));
         for lang in c.config.languages() {
             let doc = crate::data::document(&c.plan, &c.figures, &c.config, &lang);
             let strings = serde_json::json!({ "status": { "completed": "Done" } });
             let prefix = c.config.lang_prefix(&lang);
-            let (files, data) = make(&doc, &c.config, &prefix, &strings, None);
+            let (files, data) = make(&doc, &c.config, &prefix, &strings, None, None);
             assert_eq!(data, Value::from_serializable(&doc));
             let outputs = files.outputs();
             // (Which files: tests/validators.rs, every_language_publishes_every_data_file.)
@@ -219,7 +341,14 @@ mod tests {
                 assert_eq!(files.file(&o.path).as_ref(), Some(o));
             }
             for _ in 0..2 {
-                let memoised = make(&doc, &c.config, &prefix, &strings, Some(&memo));
+                let memoised = make(
+                    &doc,
+                    &c.config,
+                    &prefix,
+                    &strings,
+                    Some(&memo),
+                    origins(&lang),
+                );
                 assert_eq!(memoised.0.outputs(), outputs);
                 assert_eq!(memoised.1, data);
             }
@@ -233,7 +362,7 @@ mod tests {
         let mut doc = crate::data::document(&c.plan, &c.figures, &c.config, "en");
         doc.lines.clear();
         doc.pages.clear();
-        let (files, _) = make(&doc, &c.config, "", &serde_json::json!({}), None);
+        let (files, _) = make(&doc, &c.config, "", &serde_json::json!({}), None, None);
         let mut whole = serde_json::to_vec_pretty(&doc).unwrap();
         whole.push(b'\n');
         assert_eq!(files.outputs()[0].bytes, whole);

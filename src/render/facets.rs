@@ -3,9 +3,10 @@
 //! Built from an index made in one pass over the actions.
 
 use crate::diagnostics::Diagnostic;
-use crate::model::Plan;
+use crate::model::{Action, Plan};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// One value of a facet and the actions that have it.
 #[derive(Debug, Clone, Serialize)]
@@ -40,14 +41,25 @@ pub fn folder(kind: &str) -> &'static str {
 /// Every facet value. Two names that give the same slug are an error, since
 /// they would share one page.
 pub fn facets(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Facet> {
+    use crate::load::values::Status;
     let mut out = Vec::new();
-    for status in crate::load::values::Status::ALL {
-        let actions = plan
-            .actions
-            .iter()
-            .filter(|a| a.status == status)
-            .map(|a| a.id.clone())
-            .collect();
+    // Statuses and goals in one pass over the actions (they come in order).
+    let mut by_status: Vec<Vec<String>> = vec![Vec::new(); Status::ALL.len()];
+    let mut by_goal: Vec<Vec<String>> = vec![Vec::new(); 17];
+    for a in &plan.actions {
+        if let Some(n) = Status::ALL.iter().position(|s| *s == a.status) {
+            by_status[n].push(a.id.clone());
+        }
+        for &goal in &a.sdgs {
+            if let Some(list) = by_goal.get_mut(usize::from(goal).wrapping_sub(1)) {
+                // A goal written twice in one file lists the action once.
+                if list.last() != Some(&a.id) {
+                    list.push(a.id.clone());
+                }
+            }
+        }
+    }
+    for (status, actions) in Status::ALL.into_iter().zip(by_status) {
         let key = status.as_str().to_string();
         out.push(Facet {
             kind: "status",
@@ -57,13 +69,7 @@ pub fn facets(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Facet> {
             actions,
         });
     }
-    for goal in 1..=17u8 {
-        let actions = plan
-            .actions
-            .iter()
-            .filter(|a| a.sdgs.contains(&goal))
-            .map(|a| a.id.clone())
-            .collect();
+    for (goal, actions) in (1..=17u8).zip(by_goal) {
         out.push(Facet {
             kind: "sdg",
             key: goal.to_string(),
@@ -79,36 +85,56 @@ pub fn facets(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Facet> {
         ),
         ("municipality", |a: &crate::model::Action| &a.municipalities),
     ] {
-        // slug → (name, path of the first file that wrote it, actions)
-        let mut by_slug: BTreeMap<String, (String, String, Vec<String>)> = BTreeMap::new();
-        for a in &plan.actions {
+        // Each name's actions (by index, in order), names in the order they
+        // first appear: the same few names recur across thousands of actions.
+        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut names: Vec<&str> = Vec::new();
+        for (n, a) in plan.actions.iter().enumerate() {
             for name in pick(a) {
-                let s = slug::slugify(name);
-                let s = if s.is_empty() { "-".to_string() } else { s };
-                let entry = by_slug
-                    .entry(s.clone())
-                    .or_insert_with(|| (name.clone(), a.text.path.clone(), Vec::new()));
-                if entry.0 != *name {
-                    diags.push(
-                        Diagnostic::error(
-                            &a.text.path,
-                            1,
-                            1,
-                            format!(
-                                "{kind} `{name}` and `{}` ({}) would share the page /{}/{s}/",
-                                entry.0,
-                                entry.1,
-                                folder(kind)
-                            ),
-                        )
-                        .with_help(format!("write the {kind} the same way in every file")),
-                    );
-                    continue;
+                let found = by_name.entry(name).or_insert_with(|| {
+                    names.push(name);
+                    Vec::new()
+                });
+                found.push(n);
+            }
+        }
+        // slug → (name, path of the first file that wrote it, actions). The
+        // name that appears first keeps the page; every use of another name
+        // with its slug is an error.
+        let mut by_slug: BTreeMap<String, (String, &str, Vec<String>)> = BTreeMap::new();
+        for name in names {
+            let uses = &by_name[name];
+            let s = match slug::slugify(name) {
+                s if s.is_empty() => "-".to_string(),
+                s => s,
+            };
+            let Some((first, first_path, _)) = by_slug.get(&s) else {
+                let mut actions: Vec<String> = Vec::with_capacity(uses.len());
+                // A name written twice in one file lists the action once.
+                let mut last = None;
+                for &n in uses {
+                    if last != Some(n) {
+                        actions.push(plan.actions[n].id.clone());
+                    }
+                    last = Some(n);
                 }
-                // Actions come in order, so a name written twice in one file is the last entry.
-                if entry.2.last() != Some(&a.id) {
-                    entry.2.push(a.id.clone());
-                }
+                let path = plan.actions[uses[0]].text.path.as_str();
+                by_slug.insert(s, (name.to_string(), path, actions));
+                continue;
+            };
+            for &n in uses {
+                diags.push(
+                    Diagnostic::error(
+                        &plan.actions[n].text.path,
+                        1,
+                        1,
+                        format!(
+                            "{kind} `{name}` and `{first}` ({first_path}) would share the page /{}/{s}/",
+                            folder(kind)
+                        ),
+                    )
+                    .with_help(format!("write the {kind} the same way in every file")),
+                );
             }
         }
         for (key, (name, _, actions)) in by_slug {
@@ -122,6 +148,31 @@ pub fn facets(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Facet> {
         }
     }
     out
+}
+
+/// `facets`, or those of the last call while every action's id, file,
+/// status, goals, partners and municipalities are as they were (see
+/// `reuse`); `None`, with the problems in `diags`, when two names would
+/// share a page.
+pub fn facets_reusing(
+    plan: &Plan,
+    kept: &mut Option<crate::reuse::Reused<Arc<Vec<Facet>>>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Arc<Vec<Facet>>> {
+    let alike = |a: &Action, b: &Action| {
+        a.id == b.id
+            && a.text.path == b.text.path
+            && a.status == b.status
+            && a.sdgs == b.sdgs
+            && a.partners == b.partners
+            && a.municipalities == b.municipalities
+    };
+    if let Some(facets) = crate::reuse::Reused::get(kept, &plan.actions, 0, alike) {
+        return Some(facets);
+    }
+    let facets = Arc::new(super::facets_of(plan, diags)?);
+    *kept = Some(crate::reuse::Reused::keep(&plan.actions, 0, facets.clone()));
+    Some(facets)
 }
 
 /// `{ partners: { name: path }, municipalities: { name: path } }`, for links from action pages.

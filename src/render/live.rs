@@ -18,11 +18,11 @@ use std::sync::OnceLock;
 pub struct Live {
     config: Config,
     plan: Plan,
-    figures: Figures,
+    figures: std::sync::Arc<Figures>,
     history: Option<History>,
     engine: std::sync::Arc<engine::Engine>,
     memo: std::sync::Arc<super::dataset::DataMemo>,
-    facets: Vec<facets::Facet>,
+    facets: std::sync::Arc<Vec<facets::Facet>>,
     languages: Vec<Language>,
     /// Search index file → language.
     search: HashMap<String, String>,
@@ -73,6 +73,7 @@ impl Live {
         model: crate::Model,
         theme: &mut Option<engine::Loaded>,
         memo: std::sync::Arc<super::dataset::DataMemo>,
+        kept_facets: &mut Option<crate::reuse::Reused<std::sync::Arc<Vec<facets::Facet>>>>,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<(Live, Vec<Output>)> {
         let crate::Model {
@@ -83,9 +84,9 @@ impl Live {
         } = model;
         let engine = engine::load_cached(root, &config, theme, diags)?;
         crate::timings::lap("theme");
-        let facets = super::facets_of(&plan, diags)?;
+        let facets = facets::facets_reusing(&plan, kept_facets, diags)?;
         crate::timings::lap("facets");
-        let input = (root, &config, &plan, &figures, history.as_ref());
+        let input = (root, &config, &plan, &*figures, history.as_ref());
         let super::Assembled {
             outputs: files,
             prepared,

@@ -89,7 +89,11 @@ pub fn prepare_language(
     let doc = data::document(plan, figures, config, lang);
     crate::timings::lap("document");
     let prefix = config.lang_prefix(lang);
-    let (files, data_value) = super::dataset::make(&doc, config, &prefix, strings, site.memo);
+    let origins = site
+        .memo
+        .map(|_| super::dataset::origins_of(plan, figures, lang));
+    let (files, data_value) =
+        super::dataset::make(&doc, config, &prefix, strings, site.memo, origins);
     crate::timings::lap("data");
 
     let entities = Entities::of(&data_value);
