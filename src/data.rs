@@ -9,6 +9,7 @@ use crate::load::kinds::{BudgetEntry, Indicator, Update};
 use crate::load::values::{Date, Status};
 use crate::load::Kind;
 use crate::model::{Plan, Text};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// URL paths (relative to a language's root) of each kind of page.
@@ -230,9 +231,10 @@ pub fn document<'a>(
             }
         })
         .collect();
+    // Thousands of them: made on every core, in plan order.
     let actions = plan
         .actions
-        .iter()
+        .par_iter()
         .zip(&figures.actions)
         .map(|(a, f)| {
             let t = text(Kind::Action, &a.id, &a.text);

@@ -53,7 +53,11 @@ impl MoneyFigures {
         self.planned.0 += other.planned.0;
         self.executed.0 += other.executed.0;
         for (y, m) in &other.by_year {
-            let e = self.by_year.entry(y.clone()).or_default();
+            // Summing thousands of actions: a year already there is not copied.
+            let e = match self.by_year.get_mut(y) {
+                Some(e) => e,
+                None => self.by_year.entry(y.clone()).or_default(),
+            };
             e.planned.0 += m.planned.0;
             e.executed.0 += m.executed.0;
         }

@@ -154,10 +154,12 @@ pub fn derive_reports(
                 Some(plan.reports[i - 1].year)
             };
             let money = total.money.year(r.year);
+            let year = r.year.to_string();
             let derived_spending = Money(
                 actions
                     .iter()
-                    .map(|f| f.money.year(r.year).executed.0)
+                    .filter_map(|f| f.money.by_year.get(&year))
+                    .map(|m| m.executed.0)
                     .sum(),
             );
             let spending = r.cooperation_spending.unwrap_or(derived_spending);

@@ -167,7 +167,11 @@ impl Plan {
             "lines" => self.lines.iter().any(|x| x.id == id),
             "objectives" => self.objective(id).is_some(),
             "actions" => self.action(id).is_some(),
-            "reports" => self.reports.iter().any(|x| x.year.to_string() == id),
+            "reports" => id
+                .parse::<i32>()
+                .ok()
+                .filter(|y| y.to_string() == id)
+                .is_some_and(|y| self.reports.iter().any(|x| x.year == y)),
             "pages" => self.pages.iter().any(|x| x.slug == id),
             _ => false,
         };

@@ -98,10 +98,25 @@ pub fn link_actions(
         .collect();
     if let Some(memo) = memo {
         memo.ids = fingerprint;
-        memo.by_path = linked
-            .into_iter()
-            .map(|l| (l.source.path.clone(), l))
-            .collect();
+        // Updated in place: after an edit, every path but one is already there.
+        let count = linked.len();
+        for l in linked {
+            match memo.by_path.get_mut(&l.source.path) {
+                Some(slot) => *slot = l,
+                None => {
+                    memo.by_path.insert(l.source.path.clone(), l);
+                }
+            }
+        }
+        if memo.by_path.len() != count {
+            // A file went away (or became a draft left out): keep only this run's.
+            let paths: std::collections::HashSet<&str> = sources
+                .iter()
+                .filter(|s| !ids.draft_ids.contains(s.id.as_str()))
+                .map(|s| s.path.as_str())
+                .collect();
+            memo.by_path.retain(|p, _| paths.contains(p.as_str()));
+        }
     }
     actions
 }

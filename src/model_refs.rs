@@ -117,27 +117,32 @@ pub fn check_front_matter_links(
     draft_ids: &BTreeSet<&str>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    for s in sources
+    // Each action on its own, on every core; problems in file order.
+    let found: Vec<Vec<Diagnostic>> = sources
         .actions
-        .iter()
+        .par_iter()
         .filter(|s| !draft_ids.contains(s.id.as_str()))
-    {
-        for (i, link) in s.fm.links.iter().enumerate() {
-            let Some(path) = link.url.0.strip_prefix("@/") else {
-                continue;
-            };
-            let path = path.split('#').next().unwrap_or(path);
-            if plan.resolve_content_path(path).is_none() {
-                let (l, c) = s
-                    .positions
-                    .get(&format!("links[{i}]"))
-                    .copied()
-                    .unwrap_or_else(|| s.pos("links"));
-                diags.push(
-                    Diagnostic::error(&s.path, l, c, format!("link `{}` points to a file that does not exist", link.url.0))
-                        .with_help("write the path of a content file under content/, e.g. @/actions/1.1.7.md or @/reports/2017.md"),
-                );
+        .map(|s| {
+            let mut found = Vec::new();
+            for (i, link) in s.fm.links.iter().enumerate() {
+                let Some(path) = link.url.0.strip_prefix("@/") else {
+                    continue;
+                };
+                let path = path.split('#').next().unwrap_or(path);
+                if plan.resolve_content_path(path).is_none() {
+                    let (l, c) = s
+                        .positions
+                        .get(&format!("links[{i}]"))
+                        .copied()
+                        .unwrap_or_else(|| s.pos("links"));
+                    found.push(
+                        Diagnostic::error(&s.path, l, c, format!("link `{}` points to a file that does not exist", link.url.0))
+                            .with_help("write the path of a content file under content/, e.g. @/actions/1.1.7.md or @/reports/2017.md"),
+                    );
+                }
             }
-        }
-    }
+            found
+        })
+        .collect();
+    diags.extend(found.into_iter().flatten());
 }

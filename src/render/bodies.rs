@@ -45,14 +45,23 @@ pub fn check_bodies_cached(plan: &Plan, cache: &mut BodyCache, diags: &mut Vec<D
             _ => broken_links(plan, t),
         })
         .collect();
-    cache.found = texts
-        .iter()
-        .zip(found)
-        .map(|(t, d)| {
-            diags.extend(d.iter().cloned());
-            (t.path.clone(), (t.body.clone(), t.body_line, d))
-        })
-        .collect();
+    // Updated in place: after an edit, every file but one is already there.
+    for (t, d) in texts.iter().zip(found) {
+        diags.extend(d.iter().cloned());
+        let entry = (t.body.clone(), t.body_line, d);
+        match cache.found.get_mut(&t.path) {
+            Some(slot) => *slot = entry,
+            None => {
+                cache.found.insert(t.path.clone(), entry);
+            }
+        }
+    }
+    if cache.found.len() != texts.len() {
+        // A file went away: only this run's are kept.
+        let paths: std::collections::HashSet<&str> =
+            texts.iter().map(|t| t.path.as_str()).collect();
+        cache.found.retain(|p, _| paths.contains(p.as_str()));
+    }
 }
 
 /// Whether two bodies are the same text: at once when they are the same

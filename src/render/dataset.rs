@@ -153,8 +153,8 @@ pub fn make(
     let old = memo
         .and_then(|m| m.langs.lock().ok()?.remove(&lang))
         .filter(|old| context.is_some() && old.context == context);
-    let old = memo.map(|_| old.unwrap_or_default());
-    let old = old.as_ref();
+    let old_memo = memo.map(|_| old.unwrap_or_default());
+    let old = old_memo.as_ref();
     let targets = link_targets(doc);
     let origins = origins
         .filter(|o| o.actions.len() == doc.actions.len() && o.reports.len() == doc.reports.len());
@@ -233,6 +233,10 @@ pub fn make(
         .min_by(|a, b| feeds::feed_order(a, b));
     let feed_head = feeds::feed_head(doc, config, newest);
     let files = DataFiles::new(doc, prefix, lists, feed_head, report_entries);
+    if let Some(old) = old_memo {
+        // Freeing ten thousand shares no longer used: not on the way to the reload.
+        std::thread::spawn(move || drop(old));
+    }
     (files, data)
 }
 

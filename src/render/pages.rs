@@ -96,9 +96,11 @@ pub fn prepare_language(
         super::dataset::make(&doc, config, &prefix, strings, site.memo, origins);
     crate::timings::lap("data");
 
-    let entities = Entities::of(&data_value);
-    let index = json_index(&entities);
-    let mut jobs = super::jobs::jobs(site, lang, strings, &entities);
+    let entities = Entities::of(&data_value, &doc);
+    let (index, mut jobs) = rayon::join(
+        || json_index(&entities),
+        || super::jobs::jobs(site, lang, strings, &entities),
+    );
     // Pages whose template the theme does not have yet are left out.
     jobs.retain(|j| !OPTIONAL.contains(&j.template) || templates.sources.contains_key(j.template));
 
