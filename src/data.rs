@@ -235,7 +235,7 @@ pub fn document<'a>(
     let actions = plan
         .actions
         .par_iter()
-        .zip(&figures.actions)
+        .zip(figures.actions.par_iter())
         .map(|(a, f)| {
             let t = text(Kind::Action, &a.id, &a.text);
             ActionOut {

@@ -7,6 +7,7 @@ use crate::model::{Action, Plan};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Counts of actions per status; all five keys are always present.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -155,7 +156,8 @@ pub struct Figures {
     pub plan: Rollup,
     pub lines: Vec<Rollup>,
     pub objectives: Vec<Rollup>,
-    pub actions: Vec<ActionFigures>,
+    /// Shared: the preview keeps them while budgets and updates are alike.
+    pub actions: Arc<Vec<ActionFigures>>,
     /// Shared: the preview tells a report's figures unchanged by address.
     pub reports: Vec<std::sync::Arc<crate::derive_reports::ReportFigures>>,
 }
@@ -197,14 +199,24 @@ fn action_money(a: &Action) -> MoneyFigures {
 
 /// Compute every figure. `target_pct` is the cooperation target from site.toml.
 pub fn derive(plan: &Plan, target_pct: Option<f64>) -> Figures {
-    let actions: Vec<ActionFigures> = plan
-        .actions
-        .par_iter()
-        .map(|a| ActionFigures {
-            money: action_money(a),
-            last_update: a.updates.last().map(|u| u.date),
-        })
-        .collect();
+    derive_keeping(plan, target_pct, None)
+}
+
+/// `derive`, with the action and report figures of `kept` when they still
+/// hold (neither reads an action's own status or progress).
+fn derive_keeping(plan: &Plan, target_pct: Option<f64>, kept: Option<&Figures>) -> Figures {
+    let actions = match kept {
+        Some(k) => k.actions.clone(),
+        None => Arc::new(
+            plan.actions
+                .par_iter()
+                .map(|a| ActionFigures {
+                    money: action_money(a),
+                    last_update: a.updates.last().map(|u| u.date),
+                })
+                .collect(),
+        ),
+    };
     let group = |members: &mut dyn Iterator<Item = usize>| -> Rollup {
         let mut money = MoneyFigures::default();
         let mut states = Vec::new();
@@ -232,10 +244,13 @@ pub fn derive(plan: &Plan, target_pct: Option<f64>) -> Figures {
         .map(|m| group(&mut m.iter().copied()))
         .collect();
     let total = group(&mut (0..plan.actions.len()));
-    let reports = crate::derive_reports::derive_reports(plan, &actions, &total, target_pct)
-        .into_iter()
-        .map(std::sync::Arc::new)
-        .collect();
+    let reports = match kept {
+        Some(k) => k.reports.clone(),
+        None => crate::derive_reports::derive_reports(plan, &actions, &total, target_pct)
+            .into_iter()
+            .map(Arc::new)
+            .collect(),
+    };
     Figures {
         plan: total,
         lines,
@@ -247,12 +262,14 @@ pub fn derive(plan: &Plan, target_pct: Option<f64>) -> Figures {
 
 /// `derive`, or the figures of the last call while nothing they are made
 /// from changed (see `reuse`): the actions' ids, groups, statuses,
-/// progress, budgets and updates; the lines, objectives and reports.
+/// progress, budgets and updates; the lines, objectives and reports. When
+/// only statuses or progress changed, only the roll-ups are made again:
+/// the action and report figures read neither.
 pub fn derive_reusing(
     plan: &Plan,
     target_pct: Option<f64>,
-    kept: &mut Option<crate::reuse::Reused<std::sync::Arc<Figures>>>,
-) -> std::sync::Arc<Figures> {
+    kept: &mut Option<crate::reuse::Reused<Arc<Figures>>>,
+) -> Arc<Figures> {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
     target_pct.map(f64::to_bits).hash(&mut h);
@@ -265,19 +282,21 @@ pub fn derive_reusing(
         r.cooperation_spending.map(|m| m.0).hash(&mut h);
     }
     let rest = h.finish();
-    let alike = |a: &Action, b: &Action| {
+    let money_and_history_alike = |a: &Action, b: &Action| {
         a.id == b.id
             && a.objective == b.objective
             && a.line == b.line
-            && a.status == b.status
-            && a.progress == b.progress
             && a.budget == b.budget
             && a.updates == b.updates
+    };
+    let alike = |a: &Action, b: &Action| {
+        money_and_history_alike(a, b) && a.status == b.status && a.progress == b.progress
     };
     if let Some(figures) = crate::reuse::Reused::get(kept, &plan.actions, rest, alike) {
         return figures;
     }
-    let figures = std::sync::Arc::new(derive(plan, target_pct));
+    let still = crate::reuse::Reused::get(kept, &plan.actions, rest, money_and_history_alike);
+    let figures = Arc::new(derive_keeping(plan, target_pct, still.as_deref()));
     *kept = Some(crate::reuse::Reused::keep(
         &plan.actions,
         rest,

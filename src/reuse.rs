@@ -24,7 +24,7 @@ impl<T: Clone> Reused<T> {
         memo: &Option<Reused<T>>,
         actions: &[Arc<Action>],
         rest: u64,
-        alike: fn(&Action, &Action) -> bool,
+        alike: impl Fn(&Action, &Action) -> bool,
     ) -> Option<T> {
         let memo = memo.as_ref()?;
         let same = memo.rest == rest

@@ -184,9 +184,23 @@ fn edits_to_what_figures_facets_and_reports_read_show() {
     let mut caches = retiment::Caches::default();
     previewed(&site, &mut caches);
     let action = site.join("content/actions/A.1.1.md");
+    let other = site.join("content/actions/A.1.2.md");
     let report = site.join("content/reports/2017.md");
-    let edits: [(&Path, &str, &str, &str); 7] = [
+    let edits: [(&Path, &str, &str, &str); 9] = [
         (&action, "title: \"Chair", "title: \"Lead", "a title only"),
+        // Only the roll-ups are made again: action and report figures stay.
+        (
+            &other,
+            "\nprogress: 45\n",
+            "\nprogress: 55\n",
+            "an action's progress",
+        ),
+        (
+            &other,
+            "\nstatus: in_progress\n",
+            "\nstatus: delayed\n",
+            "an action's status",
+        ),
         (
             &action,
             "    progress: 60",
