@@ -3,7 +3,7 @@
 //! or when the file watcher said it changed. While the watcher reports only
 //! changes to files already known, `content/` is not even walked again.
 
-use super::{read_and_parse, Found, Parsed};
+use super::{read_and_parse, Found, Parsed, Sources};
 use crate::diagnostics::Diagnostic;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -17,6 +17,10 @@ pub struct ParseCache {
     /// The files of the last walk, while they are known to be all there is
     /// (the walk found no problem and every change since was to one of them).
     walk: Option<Vec<Found>>,
+    /// What the last load made of them (sorted), while `walk` holds, and
+    /// the files changed since: those are patched in (see `patched`).
+    last: Option<Sources>,
+    dirty: Vec<PathBuf>,
 }
 
 /// What reading one file gave.
@@ -53,7 +57,9 @@ impl ParseCache {
         let known = self.entries.remove(path).is_some();
         if !(known && path.is_file()) {
             self.walk = None;
+            self.last = None;
         }
+        self.dirty.push(path.to_path_buf());
     }
 
     /// Forget everything (the configuration changed how files are read, or
@@ -61,6 +67,50 @@ impl ParseCache {
     pub fn clear(&mut self) {
         self.entries.clear();
         self.walk = None;
+        self.last = None;
+        self.dirty.clear();
+    }
+
+    /// The last load's sources with the files changed since parsed again and
+    /// put in their places, and every file's problems; `None` when that
+    /// cannot stand for a load (files added or removed, a file that now
+    /// parses as something else or not at all): then the caller loads,
+    /// reusing the parses. Sorting thousands of sources again, and finding
+    /// each in the cache, is most of a load after one edit.
+    pub(super) fn patched(&mut self) -> Option<(Sources, Vec<Diagnostic>)> {
+        let dirty = std::mem::take(&mut self.dirty);
+        let (walk, mut last) = (self.walk.as_ref()?, self.last.take()?);
+        for path in &dirty {
+            let found = walk
+                .iter()
+                .find(|f| f.path.as_os_str() == path.as_os_str())?;
+            let now = stamp(path)?;
+            let (parsed, diags) = read_and_parse(found);
+            self.entries.insert(
+                path.clone(),
+                Entry {
+                    stamp: now,
+                    parsed: parsed.clone(),
+                    diags,
+                },
+            );
+            put_in_place(&mut last, parsed?, &found.rel)?;
+        }
+        let diags = self.entries.values().flat_map(|e| e.diags.iter().cloned());
+        let diags = diags.collect();
+        self.last = Some(last.clone());
+        Some((last, diags))
+    }
+
+    /// Remember what a load made of the files, while the walk holds and
+    /// every file has its entry (with its problems: `patched` reports them).
+    pub(super) fn keep(&mut self, sources: &Sources) {
+        self.dirty.clear();
+        let complete = self
+            .walk
+            .as_ref()
+            .is_some_and(|w| w.len() == self.entries.len());
+        self.last = complete.then(|| sources.clone());
     }
 
     /// Files parsed the last time.
@@ -135,6 +185,33 @@ impl ParseCache {
             results.push(result);
         }
         results
+    }
+}
+
+/// Replace the source read from `rel` with its new parse, of the same kind
+/// (so of the same id: both come from the file's name).
+fn put_in_place(sources: &mut Sources, parsed: Parsed, rel: &str) -> Option<()> {
+    fn swap<T>(
+        list: &mut [std::sync::Arc<T>],
+        new: std::sync::Arc<T>,
+        path: impl Fn(&T) -> &str,
+    ) -> Option<()> {
+        let slot = list.iter_mut().find(|s| path(s) == path(&new))?;
+        *slot = new;
+        Some(())
+    }
+    match parsed {
+        Parsed::Index(s) if sources.index.as_ref().is_some_and(|i| i.path == rel) => {
+            sources.index = Some(s);
+            Some(())
+        }
+        Parsed::Index(_) => None,
+        Parsed::Line(s) => swap(&mut sources.lines, s, |x| &x.path),
+        Parsed::Objective(s) => swap(&mut sources.objectives, s, |x| &x.path),
+        Parsed::Action(s) => swap(&mut sources.actions, s, |x| &x.path),
+        Parsed::Report(s) => swap(&mut sources.reports, s, |x| &x.path),
+        Parsed::Page(s) => swap(&mut sources.pages, s, |x| &x.path),
+        Parsed::Translation(t) => swap(&mut sources.translations, t, |x| &x.source.path),
     }
 }
 

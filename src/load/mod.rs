@@ -156,7 +156,12 @@ fn load_with(
         );
         return sources;
     }
-    let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> = match cache {
+    let mut cache = cache;
+    if let Some((sources, found)) = cache.as_mut().and_then(|c| c.patched()) {
+        diags.extend(found);
+        return sources;
+    }
+    let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> = match cache.as_mut() {
         Some(c) => c.parse(|| {
             let before = diags.len();
             let found = walk(&content, config, diags);
@@ -187,6 +192,9 @@ fn load_with(
     sources.actions.sort_by(|a, b| by_id(&a.id, &b.id));
     sources.reports.sort_by(|a, b| by_id(&a.id, &b.id));
     sources.pages.sort_by(|a, b| by_id(&a.id, &b.id));
+    if let Some(c) = cache {
+        c.keep(&sources);
+    }
     sources
 }
 
