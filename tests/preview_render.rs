@@ -242,4 +242,17 @@ fn edits_to_what_figures_facets_and_reports_read_show() {
         let after = previewed(&site, &mut caches);
         common::assert_same_tree(&built(&site), &after, &format!("after editing {what}"));
     }
+
+    // A file that no longer parses, then is mended: the same problems as a
+    // fresh run, then the same site.
+    let good = std::fs::read_to_string(&other).unwrap();
+    std::fs::write(&other, good.replacen("status:", "status: [", 1)).unwrap();
+    caches.changed(&site, std::slice::from_ref(&other), false);
+    let cached = retiment::compile_live(&options(&site), &mut caches).map(|_| ());
+    assert_eq!(cached, common::compile(&site, false).map(|_| ()));
+    assert!(cached.is_err(), "a broken file builds");
+    std::fs::write(&other, good).unwrap();
+    caches.changed(&site, std::slice::from_ref(&other), false);
+    let after = previewed(&site, &mut caches);
+    common::assert_same_tree(&built(&site), &after, "after a file was broken and mended");
 }
