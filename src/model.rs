@@ -89,7 +89,8 @@ pub struct Plan {
     pub reports: Vec<Report>,
     pub pages: Vec<Page>,
     /// Translations by (kind, id, lang).
-    pub translations: BTreeMap<(Kind, String, String), Text>,
+    /// Shared: the preview keeps them while no file they come from changed.
+    pub translations: std::sync::Arc<BTreeMap<(Kind, String, String), Text>>,
 }
 
 /// Which actions and objectives belong to each line and objective, by index
@@ -255,7 +256,7 @@ pub fn link(
     sources: Sources,
     config: &Config,
     drafts: bool,
-    memo: Option<&mut crate::model_action::LinkMemo>,
+    mut memo: Option<&mut crate::model_action::LinkMemo>,
     diags: &mut Vec<Diagnostic>,
 ) -> Plan {
     let lang = config.default_language.as_str();
@@ -326,7 +327,8 @@ pub fn link(
             .map(|a| a.id.as_str())
             .collect(),
     };
-    plan.actions = crate::model_action::link_actions(&sources.actions, &ids, memo, diags);
+    plan.actions =
+        crate::model_action::link_actions(&sources.actions, &ids, memo.as_deref_mut(), diags);
     let mut years = BTreeSet::new();
     for s in &sources.reports {
         let stem_year: i32 = s.id.parse().unwrap_or(0);
@@ -389,7 +391,8 @@ pub fn link(
         });
     }
 
-    crate::model_refs::link_translations(&sources, &mut plan, &ids.draft_ids, diags);
+    let translations = memo.map(|m| &mut m.translations);
+    crate::model_refs::link_translations(&sources, &mut plan, &ids.draft_ids, translations, diags);
     crate::model_refs::check_front_matter_links(&sources, &plan, &ids.draft_ids, diags);
     plan
 }

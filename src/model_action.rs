@@ -45,6 +45,8 @@ impl Ids<'_> {
 pub struct LinkMemo {
     ids: u64,
     by_path: HashMap<String, Linked>,
+    /// The translations attached at the last rebuild.
+    pub translations: crate::model_refs::TranslationMemo,
 }
 
 struct Linked {

@@ -2,12 +2,90 @@
 //! file, and front-matter `@/` links checked against the built pages.
 
 use crate::diagnostics::Diagnostic;
-use crate::load::{Kind, Sources};
-use crate::model::{text_of, Plan};
+use crate::load::{Kind, Sources, Translation};
+use crate::model::{text_of, Plan, Text};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
 
+/// The preview's translations from its last rebuild, and what they were
+/// made from: reused while every translation file is the same parse, the
+/// default-language files and the drafts left out are the same, and the
+/// default titles and summaries translations without their own fall back
+/// to are the same.
+#[derive(Default)]
+pub struct TranslationMemo {
+    sources: Vec<Arc<Translation>>,
+    files: u64,
+    fallbacks: Vec<Fallback>,
+    linked: Arc<BTreeMap<(Kind, String, String), Text>>,
+    found: Vec<Diagnostic>,
+}
+
+/// The default title and summary a translation without its own shows.
+type Fallback = (Option<String>, Option<String>);
+
+/// Attach each translation to its default-language file (see
+/// `TranslationMemo` for `memo`, the preview's).
 pub fn link_translations(
+    sources: &Sources,
+    plan: &mut Plan,
+    draft_ids: &BTreeSet<&str>,
+    memo: Option<&mut TranslationMemo>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(memo) = memo else {
+        return attach(sources, plan, draft_ids, diags);
+    };
+    let files = files_and_drafts(sources, draft_ids);
+    let fallbacks: Vec<Fallback> = sources
+        .translations
+        .iter()
+        .map(|t| {
+            let fm = &t.source.fm;
+            let title = fm
+                .title
+                .is_none()
+                .then(|| default_title(plan, t.kind, &t.id));
+            let summary = (t.kind == Kind::Action && fm.summary.is_none())
+                .then(|| plan.action(&t.id).and_then(|a| a.text.summary.clone()));
+            (title.flatten(), summary.flatten())
+        })
+        .collect();
+    let same_files = memo.sources.len() == sources.translations.len()
+        && (memo.sources.iter().zip(&sources.translations)).all(|(a, b)| Arc::ptr_eq(a, b));
+    if same_files && memo.files == files && memo.fallbacks == fallbacks {
+        plan.translations = memo.linked.clone();
+        diags.extend(memo.found.iter().cloned());
+        return;
+    }
+    let mut found = Vec::new();
+    attach(sources, plan, draft_ids, &mut found);
+    diags.extend(found.iter().cloned());
+    *memo = TranslationMemo {
+        sources: sources.translations.clone(),
+        files,
+        fallbacks,
+        linked: plan.translations.clone(),
+        found,
+    };
+}
+
+/// Every default-language file's kind and id, and the drafts left out, as one number.
+fn files_and_drafts(sources: &Sources, draft_ids: &BTreeSet<&str>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    sources.index.is_some().hash(&mut h);
+    sources.lines.iter().for_each(|x| x.id.hash(&mut h));
+    sources.objectives.iter().for_each(|x| x.id.hash(&mut h));
+    sources.actions.iter().for_each(|x| x.id.hash(&mut h));
+    sources.reports.iter().for_each(|x| x.id.hash(&mut h));
+    sources.pages.iter().for_each(|x| x.id.hash(&mut h));
+    draft_ids.hash(&mut h);
+    h.finish()
+}
+
+fn attach(
     sources: &Sources,
     plan: &mut Plan,
     draft_ids: &BTreeSet<&str>,
@@ -73,15 +151,17 @@ pub fn link_translations(
             Ok(Some(((t.kind, t.id.clone(), t.lang.clone()), text)))
         })
         .collect();
+    let mut translations = BTreeMap::new();
     for a in attached {
         match a {
             Ok(Some((key, text))) => {
-                plan.translations.insert(key, text);
+                translations.insert(key, text);
             }
             Ok(None) => {}
             Err(d) => diags.push(d),
         }
     }
+    plan.translations = Arc::new(translations);
 }
 
 /// A translation's text, by (kind, id, language).

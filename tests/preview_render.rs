@@ -186,7 +186,8 @@ fn edits_to_what_figures_facets_and_reports_read_show() {
     let action = site.join("content/actions/A.1.1.md");
     let other = site.join("content/actions/A.1.2.md");
     let report = site.join("content/reports/2017.md");
-    let edits: [(&Path, &str, &str, &str); 9] = [
+    let translation = site.join("content/actions/A.1.1.es.md");
+    let edits: [(&Path, &str, &str, &str); 11] = [
         (&action, "title: \"Chair", "title: \"Lead", "a title only"),
         // Only the roll-ups are made again: action and report figures stay.
         (
@@ -225,6 +226,19 @@ fn edits_to_what_figures_facets_and_reports_read_show() {
             "executed: 5000\n",
             "executed: 4000\n",
             "an executed budget",
+        ),
+        // A translation without a title shows the default one, as it changes.
+        (
+            &translation,
+            "title: \"Presidir el grupo de trabajo de Metropolis\"\n",
+            "",
+            "a translation's title, taken out",
+        ),
+        (
+            &action,
+            "title: \"Lead",
+            "title: \"Head",
+            "a title a translation falls back to",
         ),
         // Shown in the Spanish data, whose text comes from the translation.
         (
