@@ -159,7 +159,7 @@ pub struct Figures {
     /// Shared: the preview keeps them while budgets and updates are alike.
     pub actions: Arc<Vec<ActionFigures>>,
     /// Shared: the preview tells a report's figures unchanged by address.
-    pub reports: Vec<std::sync::Arc<crate::derive_reports::ReportFigures>>,
+    pub reports: Vec<Arc<crate::derive_reports::ReportFigures>>,
 }
 
 /// The action's state on day `d`: the last update dated ≤ d that sets each
