@@ -19,7 +19,7 @@ pub struct Change {
 }
 
 /// Commits per content path (`content/actions/1.1.7.md`), newest first.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct History {
     pub by_path: BTreeMap<String, Vec<Change>>,
 }

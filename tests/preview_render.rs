@@ -187,8 +187,18 @@ fn edits_to_what_figures_facets_and_reports_read_show() {
     let other = site.join("content/actions/A.1.2.md");
     let report = site.join("content/reports/2017.md");
     let translation = site.join("content/actions/A.1.1.es.md");
-    let edits: [(&Path, &str, &str, &str); 11] = [
+    let home = site.join("content/_index.md");
+    let edits: [(&Path, &str, &str, &str); 14] = [
+        // A body alone: no data changes, the prepared pages are reused.
+        (&action, "met four times", "met five times", "a body only"),
+        (
+            &translation,
+            "\n---\n",
+            "\n---\nUn párrafo nuevo.\n\n",
+            "a translation's body only",
+        ),
         (&action, "title: \"Chair", "title: \"Lead", "a title only"),
+        (&home, "at a glance", "in brief", "the home page's title"),
         // Only the roll-ups are made again: action and report figures stay.
         (
             &other,

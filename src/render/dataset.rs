@@ -56,6 +56,30 @@ impl Share {
 #[derive(Default)]
 pub struct DataMemo {
     langs: Mutex<HashMap<String, LangMemo>>,
+    /// Each language's prepared pages, with what they were made from
+    /// besides its data (see `pages::prepare_language`).
+    prepared: Mutex<HashMap<String, (u128, Arc<super::pages::Prepared>)>>,
+}
+
+impl DataMemo {
+    /// The language's prepared pages of the last call, if made from `key`.
+    pub(super) fn prepared(&self, lang: &str, key: u128) -> Option<Arc<super::pages::Prepared>> {
+        let kept = self.prepared.lock().ok()?;
+        kept.get(lang)
+            .filter(|(k, _)| *k == key)
+            .map(|(_, p)| p.clone())
+    }
+
+    pub(super) fn keep_prepared(
+        &self,
+        lang: &str,
+        key: u128,
+        prepared: Arc<super::pages::Prepared>,
+    ) {
+        if let Ok(mut kept) = self.prepared.lock() {
+            kept.insert(lang.to_string(), (key, prepared));
+        }
+    }
 }
 
 #[derive(Default)]
@@ -69,6 +93,21 @@ struct LangMemo {
     /// same (a link to a missing page stops the build, so that is only a guard).
     origins: HashMap<String, (Origin, u128)>,
     targets: u64,
+    /// This run's shares in the document's order, the rest of the document
+    /// the files read (site and plan figures), and what was made of them:
+    /// while every share is the same as last time, so are the files and
+    /// `data` (an edit to a body alone changes no data).
+    last: Vec<Arc<Share>>,
+    outline: Option<u128>,
+    made: Option<(Arc<DataFiles>, Value)>,
+}
+
+/// What `make` gives: the language's data files, the templates' `data`,
+/// and whether both are those of the last call.
+pub struct Made {
+    pub files: Arc<DataFiles>,
+    pub data: Value,
+    pub same: bool,
 }
 
 /// What an action's or report's share is made from besides the
@@ -146,7 +185,7 @@ pub fn make(
     strings: &serde_json::Value,
     memo: Option<&DataMemo>,
     origins: Option<Origins>,
-) -> (DataFiles, Value) {
+) -> Made {
     let words = FeedWords::new(doc, config, strings);
     let lang = doc.site.language.to_string();
     let context = super::fingerprint::of(&(strings, &config.default_language));
@@ -193,51 +232,65 @@ pub fn make(
     );
     let lists = [lines, objectives, actions, reports, pages];
     crate::timings::lap("  data: shares");
-    let data = data_value(doc, &lists);
-    if let (Some(memo), Some(origins)) = (memo, origins) {
-        let urls = doc.actions.iter().map(|a| &a.url);
-        let urls = urls.chain(doc.reports.iter().map(|r| &r.url));
-        let keys = lists[ACTIONS]
-            .iter()
-            .chain(&lists[REPORTS])
-            .map(|(k, _)| *k);
-        let kept: HashMap<String, (Origin, u128)> = urls
-            .zip(origins.actions.into_iter().chain(origins.reports))
-            .zip(keys)
-            .filter_map(|((url, o), k)| Some((url.clone(), (o, k?))))
-            .collect();
+    let outline = memo.and_then(|_| super::fingerprint::of(&(&doc.site, doc.plan)));
+    let last: Vec<Arc<Share>> = lists.iter().flatten().map(|(_, s)| s.clone()).collect();
+    let reused = old
+        .filter(|o| o.outline.is_some() && o.outline == outline && o.last.len() == last.len())
+        .filter(|o| o.last.iter().zip(&last).all(|(a, b)| Arc::ptr_eq(a, b)))
+        .and_then(|o| o.made.clone());
+    if let Some(memo) = memo {
         if let Ok(mut m) = memo.langs.lock() {
-            let lang_memo = m.entry(lang.clone()).or_default();
-            lang_memo.origins = kept;
-            lang_memo.targets = targets;
-        }
-    }
-    let lists = lists.map(|list| {
-        let shares: Vec<Arc<Share>> = list.iter().map(|(_, s)| s.clone()).collect();
-        if let Some(memo) = memo {
+            let kept = m.entry(lang.clone()).or_default();
+            kept.context = context;
+            kept.targets = targets;
+            kept.outline = outline;
+            kept.last = last;
             // Only this run's shares are kept: a memo never outgrows the site.
-            if let Ok(mut m) = memo.langs.lock() {
-                let kept = m.entry(lang.clone()).or_default();
-                kept.context = context;
-                kept.shares
-                    .extend(list.into_iter().filter_map(|(k, s)| Some((k?, s))));
+            let made = lists.iter().flatten();
+            kept.shares
+                .extend(made.filter_map(|(k, s)| Some(((*k)?, s.clone()))));
+            if let Some(origins) = origins {
+                let urls = doc.actions.iter().map(|a| &a.url);
+                let urls = urls.chain(doc.reports.iter().map(|r| &r.url));
+                let keys = lists[ACTIONS]
+                    .iter()
+                    .chain(&lists[REPORTS])
+                    .map(|(k, _)| *k);
+                kept.origins = urls
+                    .zip(origins.actions.into_iter().chain(origins.reports))
+                    .zip(keys)
+                    .filter_map(|((url, o), k)| Some((url.clone(), (o, k?))))
+                    .collect();
             }
         }
-        shares
-    });
-    let report_entries = feeds::report_entries(doc, &words);
-    let newest = lists[ACTIONS]
-        .iter()
-        .flat_map(|s| &s.entries)
-        .chain(&report_entries)
-        .min_by(|a, b| feeds::feed_order(a, b));
-    let feed_head = feeds::feed_head(doc, config, newest);
-    let files = DataFiles::new(doc, prefix, lists, feed_head, report_entries);
+    }
+    let (files, data, same) = match reused {
+        Some((files, data)) => (files, data, true),
+        None => {
+            let data = data_value(doc, &lists);
+            let lists: [Vec<Arc<Share>>; 5] =
+                lists.map(|list| list.into_iter().map(|(_, s)| s).collect());
+            let report_entries = feeds::report_entries(doc, &words);
+            let newest = lists[ACTIONS]
+                .iter()
+                .flat_map(|s| &s.entries)
+                .chain(&report_entries)
+                .min_by(|a, b| feeds::feed_order(a, b));
+            let feed_head = feeds::feed_head(doc, config, newest);
+            let files = DataFiles::new(doc, prefix, lists, feed_head, report_entries);
+            (Arc::new(files), data, false)
+        }
+    };
+    if let Some(memo) = memo {
+        if let Ok(mut m) = memo.langs.lock() {
+            m.entry(lang).or_default().made = Some((files.clone(), data.clone()));
+        }
+    }
     if let Some(old) = old_memo {
         // Freeing ten thousand shares no longer used: not on the way to the reload.
         std::thread::spawn(move || drop(old));
     }
-    (files, data)
+    Made { files, data, same }
 }
 
 /// The shares of one list's items, each with its fingerprint when there is
@@ -324,7 +377,7 @@ mod tests {
             let doc = crate::data::document(&c.plan, &c.figures, &c.config, &lang);
             let strings = serde_json::json!({ "status": { "completed": "Done" } });
             let prefix = c.config.lang_prefix(&lang);
-            let (files, data) = make(&doc, &c.config, &prefix, &strings, None, None);
+            let Made { files, data, .. } = make(&doc, &c.config, &prefix, &strings, None, None);
             assert_eq!(data, Value::from_serializable(&doc));
             let outputs = files.outputs();
             // (Which files: tests/validators.rs, every_language_publishes_every_data_file.)
@@ -344,7 +397,7 @@ mod tests {
             for o in &outputs {
                 assert_eq!(files.file(&o.path).as_ref(), Some(o));
             }
-            for _ in 0..2 {
+            for run in 0..2 {
                 let memoised = make(
                     &doc,
                     &c.config,
@@ -353,8 +406,10 @@ mod tests {
                     Some(&memo),
                     origins(&lang),
                 );
-                assert_eq!(memoised.0.outputs(), outputs);
-                assert_eq!(memoised.1, data);
+                assert_eq!(memoised.files.outputs(), outputs);
+                assert_eq!(memoised.data, data);
+                // The second time, nothing changed: the same files are given.
+                assert_eq!(memoised.same, run == 1);
             }
         }
     }
@@ -366,7 +421,7 @@ mod tests {
         let mut doc = crate::data::document(&c.plan, &c.figures, &c.config, "en");
         doc.lines.clear();
         doc.pages.clear();
-        let (files, _) = make(&doc, &c.config, "", &serde_json::json!({}), None, None);
+        let files = make(&doc, &c.config, "", &serde_json::json!({}), None, None).files;
         let mut whole = serde_json::to_vec_pretty(&doc).unwrap();
         whole.push(b'\n');
         assert_eq!(files.outputs()[0].bytes, whole);

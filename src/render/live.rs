@@ -12,6 +12,7 @@ use crate::history::History;
 use crate::model::Plan;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::OnceLock;
 
 /// A compiled site whose pages render on request.
@@ -38,26 +39,21 @@ struct Language {
 }
 
 struct Ready {
-    prepared: Prepared,
-    /// Page file → its place in `prepared.jobs`.
-    pages: HashMap<String, usize>,
+    /// Its pages (which knows each page file's place in its jobs).
+    prepared: Arc<Prepared>,
     /// Its data files (plan.json, CSV, feed), joined when asked for.
-    data: super::datafiles::DataFiles,
+    data: Arc<super::datafiles::DataFiles>,
     /// Their paths.
     data_paths: std::collections::HashSet<String>,
 }
 
 impl Ready {
-    fn new((prepared, data): (Prepared, super::datafiles::DataFiles)) -> Ready {
-        let pages = prepared
-            .page_paths()
-            .enumerate()
-            .map(|(j, p)| (p, j))
-            .collect();
+    fn new((prepared, data): (Arc<Prepared>, Arc<super::datafiles::DataFiles>)) -> Ready {
+        // Made now, not on the first request (the preview reuses them).
+        prepared.page_index();
         let data_paths = data.paths().into_iter().collect();
         Ready {
             prepared,
-            pages,
             data,
             data_paths,
         }
@@ -175,9 +171,9 @@ impl Live {
     pub fn has(&self, path: &str) -> bool {
         path == super::feeds::SITEMAP
             || self.search.contains_key(path)
-            || self
-                .language_of(path)
-                .is_some_and(|r| r.pages.contains_key(path) || r.data_paths.contains(path))
+            || self.language_of(path).is_some_and(|r| {
+                r.prepared.page_index().contains_key(path) || r.data_paths.contains(path)
+            })
     }
 
     /// Make the file at `path` (see `has`); `None` when there is no such file.
@@ -192,7 +188,10 @@ impl Live {
         if let Some(file) = ready.data.file(path) {
             return Some(Ok(file));
         }
-        let job = ready.prepared.jobs.get(*ready.pages.get(path)?)?;
+        let job = ready
+            .prepared
+            .jobs
+            .get(*ready.prepared.page_index().get(path)?)?;
         Some(super::pages::render_job(&self.site(), &ready.prepared, job))
     }
 }

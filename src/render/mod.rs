@@ -26,6 +26,7 @@ use engine::Minify;
 pub use engine::{tera_diagnostic, tera_diagnostics};
 use rayon::prelude::*;
 use std::path::Path;
+use std::sync::Arc;
 
 /// One output file, path relative to the output folder (`actions/1.1.7/index.html`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,7 +134,7 @@ pub(crate) fn facets_of(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<Vec<
 pub(crate) struct Assembled {
     pub outputs: Vec<Output>,
     /// The preview's prepared languages (the default one) with their data files.
-    pub prepared: Vec<(pages::Prepared, datafiles::DataFiles)>,
+    pub prepared: Vec<(Arc<pages::Prepared>, Arc<datafiles::DataFiles>)>,
     /// The preview's sitemap: the paths it lists (it is made on request).
     pub sitemap: Vec<String>,
 }
@@ -188,7 +189,7 @@ pub(crate) fn assemble(
         }
         let lang_pages: Vec<String> = if lazy {
             let (p, data) = pages::prepare_language(&input, &lang, t);
-            let paths = p.page_paths().collect();
+            let paths = p.page_paths().to_vec();
             prepared.push((p, data));
             paths
         } else {

@@ -9,10 +9,12 @@ use crate::config::Config;
 use crate::data::{self, page_path};
 use crate::derive::Figures;
 use crate::diagnostics::Diagnostic;
+use crate::load::Kind;
 use crate::markdown;
 use crate::model::Plan;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
 use tera::Context;
 
 /// Templates every theme must provide.
@@ -62,22 +64,38 @@ pub struct Prepared {
     prefix: String,
     base: Context,
     pub jobs: Vec<Job>,
+    /// Made when first asked for, kept with the rest (the preview reuses it).
+    paths: OnceLock<Vec<String>>,
+    index: OnceLock<HashMap<String, usize>>,
 }
 
 impl Prepared {
-    /// Files of the pages, relative to the output folder.
-    pub fn page_paths(&self) -> impl Iterator<Item = String> + '_ {
-        self.jobs.iter().map(|j| j.output_path(&self.prefix))
+    /// Files of the pages, relative to the output folder, in job order.
+    pub fn page_paths(&self) -> &[String] {
+        self.paths.get_or_init(|| {
+            let paths = self.jobs.iter().map(|j| j.output_path(&self.prefix));
+            paths.collect()
+        })
+    }
+
+    /// Each page file's job.
+    pub fn page_index(&self) -> &HashMap<String, usize> {
+        self.index.get_or_init(|| {
+            let paths = self.page_paths().iter().enumerate();
+            paths.map(|(j, p)| (p.clone(), j)).collect()
+        })
     }
 }
 
 /// Prepare a language: its data files (plan.json, CSV tables, feed), which
-/// come back unwritten, and everything its pages share.
+/// come back unwritten, and everything its pages share. The preview reuses
+/// the last call's pages when the language's data is unchanged and so is
+/// everything else they read (`prepared_key`): an edit to a body alone.
 pub fn prepare_language(
     site: &SiteInput,
     lang: &str,
     strings: &serde_json::Value,
-) -> (Prepared, super::datafiles::DataFiles) {
+) -> (Arc<Prepared>, Arc<super::datafiles::DataFiles>) {
     let SiteInput {
         templates,
         config,
@@ -92,9 +110,18 @@ pub fn prepare_language(
     let origins = site
         .memo
         .map(|_| super::dataset::origins_of(plan, figures, lang));
-    let (files, data_value) =
-        super::dataset::make(&doc, config, &prefix, strings, site.memo, origins);
+    let super::dataset::Made {
+        files,
+        data: data_value,
+        same,
+    } = super::dataset::make(&doc, config, &prefix, strings, site.memo, origins);
     crate::timings::lap("data");
+    let key = site.memo.and_then(|_| prepared_key(site, lang));
+    if let (Some(memo), Some(key), true) = (site.memo, key, same) {
+        if let Some(prepared) = memo.prepared(lang, key) {
+            return (prepared, files);
+        }
+    }
 
     let entities = Entities::of(&data_value, &doc);
     let (index, mut jobs) = rayon::join(
@@ -124,8 +151,27 @@ pub fn prepare_language(
         prefix,
         base,
         jobs,
+        paths: OnceLock::new(),
+        index: OnceLock::new(),
     };
+    let prepared = Arc::new(prepared);
+    if let (Some(memo), Some(key)) = (site.memo, key) {
+        memo.keep_prepared(lang, key, prepared.clone());
+    }
     (prepared, files)
+}
+
+/// What a language's prepared pages read besides its data (which `make`
+/// tells unchanged) and the facets (made from the actions, whose data is
+/// part of it): the site's history, the home page's title in the language,
+/// and which optional templates the theme has.
+fn prepared_key(site: &SiteInput, lang: &str) -> Option<u128> {
+    let plan = site.plan;
+    let home = (plan.home.as_ref()).map(|h| &plan.text(Kind::Index, "_index", lang, h).title);
+    let optional: Vec<bool> = (OPTIONAL.iter())
+        .map(|t| site.templates.sources.contains_key(*t))
+        .collect();
+    super::fingerprint::of(&(site.history, home, optional))
 }
 
 /// Render one page of a prepared language (minified, see `minify`).
@@ -198,7 +244,7 @@ pub fn render_language(
     lang: &str,
     strings: &serde_json::Value,
 ) -> (Vec<Output>, Vec<Diagnostic>) {
-    let (mut prepared, files) = prepare_language(site, lang, strings);
+    let (prepared, files) = prepare_language(site, lang, strings);
     // Written at once, kept in memory only as paths (see `output::Spill`).
     let keep = |o: Output| match site.spill {
         Some(s) => s.put(o),
@@ -209,14 +255,14 @@ pub fn render_language(
     // Lists, facets and reports grow with the plan (a report page of a
     // 10,000-action plan is megabytes): start them first, so that no core is
     // left idle while another finishes one at the end. Outputs are sorted later.
-    prepared.jobs.sort_by_key(|j| j.template == "action.html");
+    let mut jobs: Vec<&Job> = prepared.jobs.iter().collect();
+    jobs.sort_by_key(|j| j.template == "action.html");
     if let Some(p) = site.progress {
-        p.inc_length(prepared.jobs.len() as u64);
+        p.inc_length(jobs.len() as u64);
     }
-    let prepared = &prepared;
-    let results: Vec<Result<Output, Diagnostic>> = prepared
-        .jobs
-        .par_iter()
+    let prepared = &*prepared;
+    let results: Vec<Result<Output, Diagnostic>> = jobs
+        .into_par_iter()
         .map(|job| {
             if let Some(p) = site.progress {
                 p.inc(1);
