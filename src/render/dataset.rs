@@ -63,10 +63,15 @@ pub struct DataMemo {
 
 impl DataMemo {
     /// The language's prepared pages of the last call, if made from `key`.
-    pub(super) fn prepared(&self, lang: &str, key: u128) -> Option<Arc<super::pages::Prepared>> {
+    /// With `key` none, whatever it was made from.
+    pub(super) fn prepared(
+        &self,
+        lang: &str,
+        key: Option<u128>,
+    ) -> Option<Arc<super::pages::Prepared>> {
         let kept = self.prepared.lock().ok()?;
         kept.get(lang)
-            .filter(|(k, _)| *k == key)
+            .filter(|(k, _)| key.is_none_or(|key| *k == key))
             .map(|(_, p)| p.clone())
     }
 

@@ -64,9 +64,10 @@ pub struct Prepared {
     prefix: String,
     base: Context,
     pub jobs: Vec<Job>,
-    /// Made when first asked for, kept with the rest (the preview reuses it).
-    paths: OnceLock<Vec<String>>,
-    index: OnceLock<HashMap<String, usize>>,
+    /// Made when first asked for, kept with the rest (the preview reuses
+    /// them, also for new pages of the same files, see `same_files_as`).
+    paths: OnceLock<Arc<Vec<String>>>,
+    index: OnceLock<Arc<HashMap<String, usize>>>,
 }
 
 impl Prepared {
@@ -74,7 +75,7 @@ impl Prepared {
     pub fn page_paths(&self) -> &[String] {
         self.paths.get_or_init(|| {
             let paths = self.jobs.iter().map(|j| j.output_path(&self.prefix));
-            paths.collect()
+            Arc::new(paths.collect())
         })
     }
 
@@ -82,8 +83,20 @@ impl Prepared {
     pub fn page_index(&self) -> &HashMap<String, usize> {
         self.index.get_or_init(|| {
             let paths = self.page_paths().iter().enumerate();
-            paths.map(|(j, p)| (p.clone(), j)).collect()
+            Arc::new(paths.map(|(j, p)| (p.clone(), j)).collect())
         })
+    }
+
+    /// Take `old`'s page files and map when its pages are the same files,
+    /// in the same order: an edit seldom adds or removes a page.
+    fn same_files_as(&self, old: &Prepared) {
+        let same = self.prefix == old.prefix
+            && self.jobs.len() == old.jobs.len()
+            && (self.jobs.iter().zip(&old.jobs)).all(|(a, b)| a.path == b.path);
+        if let (true, Some(paths), Some(index)) = (same, old.paths.get(), old.index.get()) {
+            let _ = self.paths.set(paths.clone());
+            let _ = self.index.set(index.clone());
+        }
     }
 }
 
@@ -118,7 +131,7 @@ pub fn prepare_language(
     crate::timings::lap("data");
     let key = site.memo.and_then(|_| prepared_key(site, lang));
     if let (Some(memo), Some(key), true) = (site.memo, key, same) {
-        if let Some(prepared) = memo.prepared(lang, key) {
+        if let Some(prepared) = memo.prepared(lang, Some(key)) {
             return (prepared, files);
         }
     }
@@ -154,6 +167,9 @@ pub fn prepare_language(
         paths: OnceLock::new(),
         index: OnceLock::new(),
     };
+    if let Some(old) = site.memo.and_then(|m| m.prepared(lang, None)) {
+        prepared.same_files_as(&old);
+    }
     let prepared = Arc::new(prepared);
     if let (Some(memo), Some(key)) = (site.memo, key) {
         memo.keep_prepared(lang, key, prepared.clone());
