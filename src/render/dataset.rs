@@ -3,22 +3,21 @@
 //! objective's, action's, report's and page's share of every file is made
 //! on its own, on every core; a file is joined from the shares when it is
 //! written or asked for, and its size is known before. The preview keeps
-//! each share between rebuilds (`DataMemo`) and makes again only those of
+//! each share between rebuilds (`datamemo`) and makes again only those of
 //! entities whose content changed, so that an edit does not cost the whole
 //! site's open data (docs/performance.md). Joining is `datafiles`' part.
 
 use super::datafiles::DataFiles;
+use super::datamemo::LangMemo;
+pub use super::datamemo::{origins_of, DataMemo, Origin, Origins};
 use super::feeds::{self, Entry, FeedWords};
 use super::tables::{self, ActionRows};
 use crate::config::Config;
 use crate::data::{ActionOut, Document};
-use crate::derive::Figures;
-use crate::load::Kind;
-use crate::model::Plan;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tera::Value;
 
 /// Everything one entity contributes to its language's data.
@@ -51,62 +50,6 @@ impl Share {
     }
 }
 
-/// The shares of each language's entities, by what each was made from,
-/// kept by the preview from one rebuild to the next.
-#[derive(Default)]
-pub struct DataMemo {
-    langs: Mutex<HashMap<String, LangMemo>>,
-    /// Each language's prepared pages, with what they were made from
-    /// besides its data (see `pages::prepare_language`).
-    prepared: Mutex<HashMap<String, (u128, Arc<super::pages::Prepared>)>>,
-}
-
-impl DataMemo {
-    /// The language's prepared pages of the last call, if made from `key`.
-    /// With `key` none, whatever it was made from.
-    pub(super) fn prepared(
-        &self,
-        lang: &str,
-        key: Option<u128>,
-    ) -> Option<Arc<super::pages::Prepared>> {
-        let kept = self.prepared.lock().ok()?;
-        kept.get(lang)
-            .filter(|(k, _)| key.is_none_or(|key| *k == key))
-            .map(|(_, p)| p.clone())
-    }
-
-    pub(super) fn keep_prepared(
-        &self,
-        lang: &str,
-        key: u128,
-        prepared: Arc<super::pages::Prepared>,
-    ) {
-        if let Ok(mut kept) = self.prepared.lock() {
-            kept.insert(lang.to_string(), (key, prepared));
-        }
-    }
-}
-
-#[derive(Default)]
-struct LangMemo {
-    /// What every share of the language also depends on (its interface
-    /// words, the default language): when it changes, nothing is reused.
-    context: Option<u128>,
-    shares: HashMap<u128, Arc<Share>>,
-    /// Each action's and report's origin and its share's fingerprint, by
-    /// URL, valid while the pages links may point at (`targets`) are the
-    /// same (a link to a missing page stops the build, so that is only a guard).
-    origins: HashMap<String, (Origin, u128)>,
-    targets: u64,
-    /// This run's shares in the document's order, the rest of the document
-    /// the files read (site and plan figures), and what was made of them:
-    /// while every share is the same as last time, so are the files and
-    /// `data` (an edit to a body alone changes no data).
-    last: Vec<Arc<Share>>,
-    outline: Option<u128>,
-    made: Option<(Arc<DataFiles>, Value)>,
-}
-
 /// What `make` gives: the language's data files, the templates' `data`,
 /// and whether both are those of the last call.
 pub struct Made {
@@ -115,68 +58,10 @@ pub struct Made {
     pub same: bool,
 }
 
-/// What an action's or report's share is made from besides the
-/// configuration and the language's words: the linked action (the preview
-/// keeps the same `Arc` while its file and the ids it is checked against are
-/// unchanged) or the report's figures (kept while the actions they read are
-/// alike, see `reuse`), and the bodies of its own file and of the text
-/// shown in the language (a file parsed again gets a new one; whatever is
-/// shown comes from those files or from the action). Kept, not just compared by address, so that no
-/// address is reused while it is remembered. The same origin makes the same
-/// share, so its fingerprint need not be computed again: at 10,000 actions
-/// that is most of the cost of the data after an edit.
-pub struct Origin {
-    pub from: Arc<dyn std::any::Any + Send + Sync>,
-    pub bodies: [Arc<str>; 2],
-}
-
-impl Origin {
-    fn same(&self, other: &Origin) -> bool {
-        std::ptr::addr_eq(Arc::as_ptr(&self.from), Arc::as_ptr(&other.from))
-            && (self.bodies.iter().zip(&other.bodies)).all(|(a, b)| Arc::ptr_eq(a, b))
-    }
-}
-
-/// The origins of a document's actions and reports, in its order.
-pub struct Origins {
-    pub actions: Vec<Origin>,
-    pub reports: Vec<Origin>,
-}
-
 /// The document's lists, in `plan.json`'s order.
 pub(super) const LISTS: [&str; 5] = ["lines", "objectives", "actions", "reports", "pages"];
 pub(super) const ACTIONS: usize = 2;
 const REPORTS: usize = 3;
-
-/// The origins of the shares of `plan`'s actions and reports in `lang`.
-pub fn origins_of(plan: &Plan, figures: &Figures, lang: &str) -> Origins {
-    let actions = plan
-        .actions
-        .par_iter()
-        .map(|a| Origin {
-            from: a.clone(),
-            bodies: [
-                a.text.body.clone(),
-                plan.text(Kind::Action, &a.id, lang, &a.text).body.clone(),
-            ],
-        })
-        .collect();
-    let reports = plan
-        .reports
-        .iter()
-        .zip(&figures.reports)
-        .map(|(r, f)| Origin {
-            from: f.clone(),
-            bodies: [
-                r.text.body.clone(),
-                (plan.text(Kind::Report, &r.year.to_string(), lang, &r.text))
-                    .body
-                    .clone(),
-            ],
-        })
-        .collect();
-    Origins { actions, reports }
-}
 
 /// The data files of `doc`'s language and the templates' `data` (exactly
 /// `doc`, as a template value). With `memo`, an entity whose content is the

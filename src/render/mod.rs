@@ -4,6 +4,7 @@
 pub mod bodies;
 pub mod context;
 pub mod datafiles;
+pub mod datamemo;
 pub mod dataset;
 pub mod engine;
 pub mod facets;
