@@ -13,8 +13,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tera::Value;
 
-/// The shares of each language's entities, by what each was made from,
-/// kept by the preview from one rebuild to the next.
+/// What the preview keeps of each language from one rebuild to the next:
+/// its data (`LangMemo`) and its prepared pages.
 #[derive(Default)]
 pub struct DataMemo {
     pub(super) langs: Mutex<HashMap<String, LangMemo>>,
@@ -49,6 +49,7 @@ impl DataMemo {
     }
 }
 
+/// One language's data as the last rebuild made it.
 #[derive(Default)]
 pub(super) struct LangMemo {
     /// What every share of the language also depends on (its interface
