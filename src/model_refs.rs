@@ -71,6 +71,21 @@ pub fn link_translations(
     };
 }
 
+/// Every page an `@/` link may point at (home, lines, objectives, actions,
+/// reports, pages), as one number: what a link resolves to changes only
+/// when this does.
+pub fn link_targets(plan: &Plan) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    plan.home.is_some().hash(&mut h);
+    plan.lines.iter().for_each(|x| x.id.hash(&mut h));
+    plan.objectives.iter().for_each(|x| x.id.hash(&mut h));
+    plan.actions.iter().for_each(|x| x.id.hash(&mut h));
+    plan.reports.iter().for_each(|x| x.year.hash(&mut h));
+    plan.pages.iter().for_each(|x| x.slug.hash(&mut h));
+    h.finish()
+}
+
 /// Every default-language file's kind and id, and the drafts left out, as one number.
 fn files_and_drafts(sources: &Sources, draft_ids: &BTreeSet<&str>) -> u64 {
     use std::hash::{Hash, Hasher};

@@ -6,7 +6,6 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{Plan, Text};
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// Check every Markdown body (default language and translations) for broken
@@ -32,7 +31,7 @@ pub struct BodyCache {
 /// `check_bodies`, reading only bodies that changed since `cache` saw them
 /// (all of them when an id was added, removed or renamed).
 pub fn check_bodies_cached(plan: &Plan, cache: &mut BodyCache, diags: &mut Vec<Diagnostic>) {
-    let targets = targets_of(plan);
+    let targets = crate::model_refs::link_targets(plan);
     if targets != cache.targets {
         cache.found.clear();
         cache.targets = targets;
@@ -94,18 +93,6 @@ fn broken_links(plan: &Plan, t: &Text) -> Vec<Diagnostic> {
     };
     crate::markdown::check_links(&t.body, &cx, &mut d);
     d
-}
-
-/// The plan's link targets, as one number.
-fn targets_of(plan: &Plan) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    plan.home.is_some().hash(&mut h);
-    plan.lines.iter().for_each(|x| x.id.hash(&mut h));
-    plan.objectives.iter().for_each(|x| x.id.hash(&mut h));
-    plan.actions.iter().for_each(|x| x.id.hash(&mut h));
-    plan.reports.iter().for_each(|x| x.year.hash(&mut h));
-    plan.pages.iter().for_each(|x| x.slug.hash(&mut h));
-    h.finish()
 }
 
 #[cfg(test)]

@@ -93,10 +93,12 @@ impl Origin {
     }
 }
 
-/// The origins of a document's actions and reports, in its order.
+/// The origins of a document's actions and reports, in its order, and the
+/// pages their links may point at (`model_refs::link_targets`).
 pub struct Origins {
     pub actions: Vec<Origin>,
     pub reports: Vec<Origin>,
+    pub targets: u64,
 }
 
 /// The origins of the shares of `plan`'s actions and reports in `lang`.
@@ -126,5 +128,9 @@ pub fn origins_of(plan: &Plan, figures: &Figures, lang: &str) -> Origins {
             ],
         })
         .collect();
-    Origins { actions, reports }
+    Origins {
+        actions,
+        reports,
+        targets: crate::model_refs::link_targets(plan),
+    }
 }

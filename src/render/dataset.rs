@@ -84,11 +84,10 @@ pub fn make(
         .filter(|old| context.is_some() && old.context == context);
     let old_memo = memo.map(|_| old.unwrap_or_default());
     let old = old_memo.as_ref();
-    let targets = link_targets(doc);
     let origins = origins
         .filter(|o| o.actions.len() == doc.actions.len() && o.reports.len() == doc.reports.len());
     let known = |url: &str, origin: Option<&Origin>| -> Option<u128> {
-        let (old, origin) = (old?, origin?);
+        let (old, origin, targets) = (old?, origin?, origins.as_ref()?.targets);
         let (was, key) = old.origins.get(url)?;
         (old.targets == targets && was.same(origin)).then_some(*key)
     };
@@ -123,23 +122,27 @@ pub fn make(
     let lists = [lines, objectives, actions, reports, pages];
     crate::timings::lap("  data: shares");
     let outline = memo.and_then(|_| super::fingerprint::of(&(&doc.site, doc.plan)));
-    let last: Vec<Arc<Share>> = lists.iter().flatten().map(|(_, s)| s.clone()).collect();
+    let last: Option<Vec<Arc<Share>>> =
+        memo.map(|_| lists.iter().flatten().map(|(_, s)| s.clone()).collect());
     let reused = old
-        .filter(|o| o.outline.is_some() && o.outline == outline && o.last.len() == last.len())
-        .filter(|o| o.last.iter().zip(&last).all(|(a, b)| Arc::ptr_eq(a, b)))
-        .and_then(|o| o.made.clone());
+        .zip(last.as_ref())
+        .filter(|(o, last)| {
+            o.outline.is_some() && o.outline == outline && o.last.len() == last.len()
+        })
+        .filter(|(o, last)| o.last.iter().zip(*last).all(|(a, b)| Arc::ptr_eq(a, b)))
+        .and_then(|(o, _)| o.made.clone());
     if let Some(memo) = memo {
         if let Ok(mut m) = memo.langs.lock() {
             let kept = m.entry(lang.clone()).or_default();
             kept.context = context;
-            kept.targets = targets;
             kept.outline = outline;
-            kept.last = last;
+            kept.last = last.unwrap_or_default();
             // Only this run's shares are kept: a memo never outgrows the site.
             let made = lists.iter().flatten();
             kept.shares
                 .extend(made.filter_map(|(k, s)| Some(((*k)?, s.clone()))));
             if let Some(origins) = origins {
+                kept.targets = origins.targets;
                 let urls = doc.actions.iter().map(|a| &a.url);
                 let urls = urls.chain(doc.reports.iter().map(|r| &r.url));
                 let keys = lists[ACTIONS]
@@ -207,19 +210,6 @@ where
             (key, kept.unwrap_or_else(|| Arc::new(make(item))))
         })
         .collect()
-}
-
-/// Every page an `@/` link may point at: lines, objectives, actions,
-/// reports and pages, by their URLs.
-fn link_targets(doc: &Document) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    doc.lines.iter().for_each(|x| x.url.hash(&mut h));
-    doc.objectives.iter().for_each(|x| x.url.hash(&mut h));
-    doc.actions.iter().for_each(|x| x.url.hash(&mut h));
-    doc.reports.iter().for_each(|x| x.url.hash(&mut h));
-    doc.pages.iter().for_each(|x| x.url.hash(&mut h));
-    h.finish()
 }
 
 /// `item` pretty-printed as an element of a top-level list of `plan.json`
