@@ -206,11 +206,7 @@ fn link_action(s: &Source<ActionFm>, ids: &Ids, diags: &mut Vec<Diagnostic>) -> 
     budget.sort_by_key(|b| b.year);
     for (i, b) in fm.budget.iter().enumerate() {
         if fm.budget[..i].iter().any(|x| x.year == b.year) {
-            let (l, c) = s
-                .positions
-                .get(&format!("budget[{i}]"))
-                .copied()
-                .unwrap_or_else(|| s.pos("budget"));
+            let (l, c) = s.item_pos("budget", i);
             diags.push(
                 Diagnostic::error(
                     path,
@@ -257,11 +253,7 @@ fn link_action(s: &Source<ActionFm>, ids: &Ids, diags: &mut Vec<Diagnostic>) -> 
     updates.sort_by_key(|u| u.date);
     for (i, u) in fm.updates.iter().enumerate() {
         let what = format!("updates[{i}] ({}): ", u.date);
-        let at = s
-            .positions
-            .get(&format!("updates[{i}]"))
-            .copied()
-            .unwrap_or_else(|| s.pos("updates"));
+        let at = s.item_pos("updates", i);
         if let Some(st) = u.status {
             check_progress(s, st, u.progress.map(|p| p.0), at, &what, diags);
         } else if u.progress.is_some_and(|p| p.0 == 100) {
@@ -271,11 +263,7 @@ fn link_action(s: &Source<ActionFm>, ids: &Ids, diags: &mut Vec<Diagnostic>) -> 
 
     let mut related = Vec::new();
     for (i, r) in fm.related.iter().enumerate() {
-        let (l, c) = s
-            .positions
-            .get(&format!("related[{i}]"))
-            .copied()
-            .unwrap_or_else(|| s.pos("related"));
+        let (l, c) = s.item_pos("related", i);
         if *r == s.id {
             diags.push(
                 Diagnostic::error(

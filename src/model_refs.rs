@@ -225,11 +225,7 @@ pub fn check_front_matter_links(
                 };
                 let path = path.split('#').next().unwrap_or(path);
                 if plan.resolve_content_path(path).is_none() {
-                    let (l, c) = s
-                        .positions
-                        .get(&format!("links[{i}]"))
-                        .copied()
-                        .unwrap_or_else(|| s.pos("links"));
+                    let (l, c) = s.item_pos("links", i);
                     found.push(
                         Diagnostic::error(&s.path, l, c, format!("link `{}` points to a file that does not exist", link.url.0))
                             .with_help("write the path of a content file under content/, e.g. @/actions/1.1.7.md or @/reports/2017.md"),

@@ -73,6 +73,13 @@ impl<F> Source<F> {
     pub fn pos(&self, key: &str) -> (usize, usize) {
         self.positions.get(key).copied().unwrap_or((1, 1))
     }
+
+    /// Position of item `i` of a front-matter list (`budget[2]`), or of the
+    /// list's key when the item's is not known.
+    pub fn item_pos(&self, key: &str, i: usize) -> (usize, usize) {
+        let item = self.positions.get(&format!("{key}[{i}]")).copied();
+        item.unwrap_or_else(|| self.pos(key))
+    }
 }
 
 /// A translation file: `<stem>.<lang>.md`.
