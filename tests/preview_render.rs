@@ -44,6 +44,14 @@ fn previewed(root: &Path, caches: &mut retiment::Caches) -> BTreeMap<String, Vec
     files
 }
 
+/// A copy of the good-en fixture to edit (removed with the `TempDir`).
+fn copy_of_good_en(name: &str) -> (common::TempDir, std::path::PathBuf) {
+    let tmp = common::TempDir::new(name);
+    let site = tmp.join("site");
+    common::write_tree(&common::read_tree(&common::fixture("good-en")), &site);
+    (tmp, site)
+}
+
 #[test]
 fn pages_rendered_on_request_are_the_built_pages() {
     for site in [common::fixture("good-en"), common::repo_root()] {
@@ -55,9 +63,7 @@ fn pages_rendered_on_request_are_the_built_pages() {
 
 #[test]
 fn a_rebuild_with_caches_is_a_fresh_build() {
-    let tmp = common::TempDir::new("preview-caches");
-    let site = tmp.join("site");
-    common::write_tree(&common::read_tree(&common::fixture("good-en")), &site);
+    let (_tmp, site) = copy_of_good_en("preview-caches");
     let mut caches = retiment::Caches::default();
     previewed(&site, &mut caches);
     assert!(
@@ -178,9 +184,7 @@ fn a_rebuild_with_caches_is_a_fresh_build() {
 /// `render::dataset`): every edit that changes one of them must show.
 #[test]
 fn edits_to_what_figures_facets_and_reports_read_show() {
-    let tmp = common::TempDir::new("preview-reuse");
-    let site = tmp.join("site");
-    common::write_tree(&common::read_tree(&common::fixture("good-en")), &site);
+    let (_tmp, site) = copy_of_good_en("preview-reuse");
     let mut caches = retiment::Caches::default();
     previewed(&site, &mut caches);
     let action = site.join("content/actions/A.1.1.md");
@@ -279,4 +283,39 @@ fn edits_to_what_figures_facets_and_reports_read_show() {
     caches.changed(&site, std::slice::from_ref(&other), false);
     let after = previewed(&site, &mut caches);
     common::assert_same_tree(&built(&site), &after, "after a file was broken and mended");
+}
+
+/// Rows of action tables are rendered once per language (`include_cached`)
+/// and kept with the prepared pages, which the preview keeps while the
+/// content is the same: a template edited meanwhile must still show.
+#[test]
+fn a_cached_include_edited_in_the_preview_shows() {
+    let (_tmp, site) = copy_of_good_en("preview-include");
+    let mut caches = retiment::Caches::default();
+    let before = previewed(&site, &mut caches);
+    let row = site.join("templates/partials/action_row.html");
+    let theme_row = common::repo_root().join("themes/default/templates/partials/action_row.html");
+    let theme_row = std::fs::read_to_string(theme_row).unwrap();
+    for (n, marker) in ["first-edit", "second-edit"].into_iter().enumerate() {
+        std::fs::create_dir_all(row.parent().unwrap()).unwrap();
+        let edited = theme_row.replacen("<tr ", &format!("<tr class=\"{marker}\" "), 1);
+        assert_ne!(edited, theme_row, "the row template has no <tr");
+        std::fs::write(&row, edited).unwrap();
+        caches.changed(&site, std::slice::from_ref(&row), false);
+        let after = previewed(&site, &mut caches);
+        let what = format!("after edit {n} of the row template");
+        common::assert_same_tree(&built(&site), &after, &what);
+        let list = after
+            .get("objectives/A.1/index.html")
+            .expect("an objective page");
+        let list = String::from_utf8_lossy(list);
+        assert!(
+            list.contains(marker),
+            "{what}: the objective page shows the old rows"
+        );
+    }
+    std::fs::remove_file(&row).unwrap();
+    caches.changed(&site, std::slice::from_ref(&row), false);
+    let after = previewed(&site, &mut caches);
+    common::assert_same_tree(&before, &after, "after the row template was taken out");
 }

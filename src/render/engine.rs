@@ -3,10 +3,11 @@
 //! the interface strings and the static files, and Tera's errors as
 //! diagnostics at `path:line:column`.
 
-use super::{format, minify, pages, theme};
+use super::{format, fragments, minify, pages, theme};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Where pages are minified.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -25,15 +26,15 @@ pub struct Engine {
     pub statics: std::collections::BTreeMap<String, theme::StaticFile>,
     /// The templates as written: renders pages (which are then minified),
     /// and reports errors at their real positions.
-    pub tera: tera::Tera,
+    pub tera: Arc<tera::Tera>,
     /// The built-in theme's templates, minified (see `pages::SiteInput`).
-    pub minified: Option<tera::Tera>,
+    pub minified: Option<Arc<tera::Tera>>,
 }
 
 /// A theme loaded by the preview, with the warnings loading it gave: kept
 /// while no file outside `content/` changes (see `crate::Caches::changed`).
 pub struct Loaded {
-    pub engine: std::sync::Arc<Engine>,
+    pub engine: Arc<Engine>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -44,7 +45,7 @@ pub fn load_cached(
     config: &Config,
     cache: &mut Option<Loaded>,
     diags: &mut Vec<Diagnostic>,
-) -> Option<std::sync::Arc<Engine>> {
+) -> Option<Arc<Engine>> {
     if cache.is_none() {
         let mut found = Vec::new();
         let Some(engine) = load(root, config, Minify::Auto, &mut found) else {
@@ -113,10 +114,11 @@ pub fn build_tera(
     templates: &theme::Templates,
     minify: bool,
     diags: &mut Vec<Diagnostic>,
-) -> Option<tera::Tera> {
+) -> Option<Arc<tera::Tera>> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     format::register(&mut tera, config.plan.currency.clone());
+    let own = fragments::register(&mut tera);
     let all = templates.sources.iter().map(|(name, (_, text))| {
         let text = minify
             .then(|| minify::template(text))
@@ -128,6 +130,8 @@ pub fn build_tera(
         diags.extend(tera_diagnostics(&e, templates));
         return None;
     }
+    let tera = Arc::new(tera);
+    let _ = own.set(Arc::downgrade(&tera));
     Some(tera)
 }
 

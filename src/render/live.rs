@@ -134,7 +134,7 @@ impl Live {
     fn site(&self) -> SiteInput<'_> {
         SiteInput {
             tera: &self.engine.tera,
-            minified: self.engine.minified.as_ref(),
+            minified: self.engine.minified.as_deref(),
             templates: &self.engine.templates,
             config: &self.config,
             plan: &self.plan,

@@ -11,6 +11,7 @@ pub mod facets;
 pub mod feeds;
 pub mod fingerprint;
 pub mod format;
+pub mod fragments;
 pub mod jobs;
 pub mod live;
 pub mod minify;
@@ -170,7 +171,7 @@ pub(crate) fn assemble(
         };
         let input = pages::SiteInput {
             tera: &engine.tera,
-            minified: engine.minified.as_ref(),
+            minified: engine.minified.as_deref(),
             templates: &engine.templates,
             config,
             plan,

@@ -63,6 +63,8 @@ pub struct Prepared {
     pub lang: String,
     prefix: String,
     base: Context,
+    /// What `include_cached` rendered for these pages (see `fragments`).
+    fragments: Arc<super::fragments::Fragments>,
     pub jobs: Vec<Job>,
     /// Made when first asked for, kept with the rest (the preview reuses
     /// them, also for new pages of the same files, see `same_files_as`).
@@ -162,6 +164,7 @@ pub fn prepare_language(
     let prepared = Prepared {
         lang: lang.to_string(),
         prefix,
+        fragments: Arc::new(super::fragments::Fragments::new(base.clone())),
         base,
         jobs,
         paths: OnceLock::new(),
@@ -222,6 +225,7 @@ pub fn render_job(site: &SiteInput, prepared: &Prepared, job: &Job) -> Result<Ou
     });
     let mut cx = prepared.base.clone();
     cx.insert("page", &page_value(config, lang, job, text, &content));
+    let _fragments = super::fragments::install(&prepared.fragments);
     for (k, v) in &job.extra {
         cx.insert_value(*k, v.clone());
     }
