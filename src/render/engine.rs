@@ -150,7 +150,7 @@ pub fn tera_diagnostics(e: &tera::Error, templates: &theme::Templates) -> Vec<Di
             .get(name)
             .map_or_else(|| name.to_string(), |(p, _)| p.clone())
     };
-    let mut source = e.source_chain_text();
+    let mut source = source_chain_text(e);
     if !source.is_empty() {
         source.insert_str(0, ": ");
     }
@@ -193,18 +193,14 @@ pub fn tera_diagnostics(e: &tera::Error, templates: &theme::Templates) -> Vec<Di
     out
 }
 
-trait SourceChain {
-    fn source_chain_text(&self) -> String;
-}
-
-impl SourceChain for tera::Error {
-    fn source_chain_text(&self) -> String {
-        let mut parts = Vec::new();
-        let mut cause = std::error::Error::source(self);
-        while let Some(c) = cause {
-            parts.push(c.to_string());
-            cause = c.source();
-        }
-        parts.join(": ")
+/// The causes of a Tera error, each after the one it caused, joined by
+/// `: ` (a Tera error displays its own message only).
+pub(super) fn source_chain_text(e: &tera::Error) -> String {
+    let mut parts = Vec::new();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        parts.push(c.to_string());
+        cause = c.source();
     }
+    parts.join(": ")
 }

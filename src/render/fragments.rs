@@ -114,13 +114,13 @@ fn include(id: u64, tera: &OnceLock<Weak<Tera>>, kwargs: &Kwargs) -> TeraResult<
     DEPTH.with(|d| d.set(depth));
     // Tera shows a function's error by its message alone: the cause goes in it.
     let html = rendered.map_err(|e| {
-        let mut message = format!("in {template}: {e}");
-        let mut cause = std::error::Error::source(&e);
-        while let Some(c) = cause {
-            message.push_str(&format!(": {c}"));
-            cause = c.source();
-        }
-        tera::Error::message(message)
+        let causes = super::engine::source_chain_text(&e);
+        let causes = if causes.is_empty() {
+            causes
+        } else {
+            format!(": {causes}")
+        };
+        tera::Error::message(format!("in {template}: {e}{causes}"))
     })?;
     let value = Value::safe_string(&html);
     // Another thread may have made the same one meanwhile: either will do.

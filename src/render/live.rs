@@ -19,11 +19,11 @@ use std::sync::OnceLock;
 pub struct Live {
     config: Config,
     plan: Plan,
-    figures: std::sync::Arc<Figures>,
+    figures: Arc<Figures>,
     history: Option<History>,
-    engine: std::sync::Arc<engine::Engine>,
-    memo: std::sync::Arc<super::dataset::DataMemo>,
-    facets: std::sync::Arc<Vec<facets::Facet>>,
+    engine: Arc<engine::Engine>,
+    memo: Arc<super::dataset::DataMemo>,
+    facets: Arc<Vec<facets::Facet>>,
     languages: Vec<Language>,
     /// Search index file → language.
     search: HashMap<String, String>,
@@ -68,8 +68,8 @@ impl Live {
         root: &Path,
         model: crate::Model,
         theme: &mut Option<engine::Loaded>,
-        memo: std::sync::Arc<super::dataset::DataMemo>,
-        kept_facets: &mut Option<crate::reuse::Reused<std::sync::Arc<Vec<facets::Facet>>>>,
+        memo: Arc<super::dataset::DataMemo>,
+        kept_facets: &mut Option<crate::reuse::Reused<Arc<Vec<facets::Facet>>>>,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<(Live, Vec<Output>)> {
         let crate::Model {
