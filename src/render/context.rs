@@ -7,7 +7,6 @@ use crate::data;
 use crate::load::Kind;
 use crate::model::{Plan, Text};
 use serde_json::json;
-use std::collections::HashMap;
 use tera::{Context, Value};
 
 /// The data files of a language, with their format and size, for download
@@ -64,13 +63,15 @@ pub fn history_value(
 
 /// `index`: lines, objectives, actions and reports by id.
 pub fn json_index(v: &super::jobs::Entities) -> Value {
-    let by_id =
-        |items: &[(String, Value)]| Value::from(items.iter().cloned().collect::<HashMap<_, _>>());
-    let mut m = HashMap::new();
-    m.insert("lines", by_id(&v.lines));
-    m.insert("objectives", by_id(&v.objectives));
-    m.insert("actions", by_id(&v.actions));
-    m.insert("reports", by_id(&v.reports));
+    let by_id = |items: &[(String, Value)]| {
+        let by_id = items.iter().map(|(id, v)| (id.clone().into(), v.clone()));
+        Value::from(by_id.collect::<tera::Map>())
+    };
+    let mut m = tera::Map::default();
+    m.insert("lines".into(), by_id(&v.lines));
+    m.insert("objectives".into(), by_id(&v.objectives));
+    m.insert("actions".into(), by_id(&v.actions));
+    m.insert("reports".into(), by_id(&v.reports));
     Value::from(m)
 }
 

@@ -16,13 +16,13 @@ use crate::config::Config;
 use crate::data::{ActionOut, Document};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::sync::Arc;
 use tera::Value;
 
 /// Everything one entity contributes to its language's data.
 pub struct Share {
-    /// Its element of its list in `data`.
+    /// Its element of its list in `data` (none when `make` was not asked
+    /// for the templates' values).
     value: Value,
     /// Its element of its list in `plan.json`, indented for its place there.
     pub(super) json: Vec<u8>,
@@ -32,29 +32,33 @@ pub struct Share {
 }
 
 impl Share {
-    fn of<T: Serialize>(item: &T) -> Share {
+    fn of<T: Serialize>(item: &T, value: bool) -> Share {
         Share {
-            value: Value::from_serializable(item),
+            value: match value {
+                true => Value::from_serializable(item),
+                false => Value::none(),
+            },
             json: element_json(item),
             rows: ActionRows::default(),
             entries: Vec::new(),
         }
     }
 
-    fn of_action(a: &ActionOut, words: &FeedWords) -> Share {
+    fn of_action(a: &ActionOut, words: &FeedWords, value: bool) -> Share {
         Share {
             rows: tables::action_rows(a),
             entries: feeds::action_entries(a, words),
-            ..Share::of(a)
+            ..Share::of(a, value)
         }
     }
 }
 
-/// What `make` gives: the language's data files, the templates' `data`,
-/// and whether both are those of the last call.
+/// What `make` gives: the language's data files, the templates' `data`
+/// (made with a memo only, else see `template_data`), and whether both are
+/// those of the last call.
 pub struct Made {
     pub files: Arc<DataFiles>,
-    pub data: Value,
+    pub data: Option<Value>,
     pub same: bool,
 }
 
@@ -64,10 +68,12 @@ pub(super) const ACTIONS: usize = 2;
 const REPORTS: usize = 3;
 
 /// The data files of `doc`'s language and the templates' `data` (exactly
-/// `doc`, as a template value). With `memo`, an entity whose content is the
-/// same as at the last call reuses its share; with `origins`, an action or
-/// report made from the same origin skips even telling whether its content
-/// is the same.
+/// `doc`, as a template value) when there is a `memo`. With `memo`, an
+/// entity whose content is the same as at the last call reuses its share;
+/// with `origins`, an action or report made from the same origin skips even
+/// telling whether its content is the same. Without one, the build writes
+/// the files before it makes `data` (`template_data`), so that a language's
+/// open data and its template values are never in memory together.
 pub fn make(
     doc: &Document,
     config: &Config,
@@ -95,25 +101,26 @@ pub fn make(
         |n: usize| known(&doc.actions[n].url, origins.as_ref().map(|o| &o.actions[n]));
     let report_known =
         |n: usize| known(&doc.reports[n].url, origins.as_ref().map(|o| &o.reports[n]));
+    let values = memo.is_some();
     // All lists at once: a few reports are as large as thousands of actions.
     let ((lines, objectives), (actions, (reports, pages))) = rayon::join(
         || {
             rayon::join(
-                || shares(0, &doc.lines, old, |_| None, Share::of),
-                || shares(1, &doc.objectives, old, |_| None, Share::of),
+                || shares(0, &doc.lines, old, |_| None, |l| Share::of(l, values)),
+                || shares(1, &doc.objectives, old, |_| None, |o| Share::of(o, values)),
             )
         },
         || {
             rayon::join(
                 || {
                     shares(2, &doc.actions, old, action_known, |a| {
-                        Share::of_action(a, &words)
+                        Share::of_action(a, &words, values)
                     })
                 },
                 || {
                     rayon::join(
-                        || shares(3, &doc.reports, old, report_known, Share::of),
-                        || shares(4, &doc.pages, old, |_| None, Share::of),
+                        || shares(3, &doc.reports, old, report_known, |r| Share::of(r, values)),
+                        || shares(4, &doc.pages, old, |_| None, |p| Share::of(p, values)),
                     )
                 },
             )
@@ -158,9 +165,14 @@ pub fn make(
         }
     }
     let (files, data, same) = match reused {
-        Some((files, data)) => (files, data, true),
+        Some((files, data)) => (files, Some(data), true),
         None => {
-            let data = data_value(doc, &lists);
+            let data = values.then(|| {
+                let shared = |list: &Vec<(Option<u128>, Arc<Share>)>| {
+                    list.iter().map(|(_, s)| s.value.clone()).collect()
+                };
+                data_value(doc, lists.each_ref().map(shared))
+            });
             let lists: [Vec<Arc<Share>>; 5] =
                 lists.map(|list| list.into_iter().map(|(_, s)| s).collect());
             let report_entries = feeds::report_entries(doc, &words);
@@ -174,7 +186,7 @@ pub fn make(
             (Arc::new(files), data, false)
         }
     };
-    if let Some(memo) = memo {
+    if let (Some(memo), Some(data)) = (memo, &data) {
         if let Ok(mut m) = memo.langs.lock() {
             m.entry(lang).or_default().made = Some((files.clone(), data.clone()));
         }
@@ -229,15 +241,32 @@ fn element_json<T: Serialize>(item: &T) -> Vec<u8> {
     }
 }
 
+/// The templates' `data`, `Value::from_serializable(doc)`, converted on every core.
+pub fn template_data(doc: &Document) -> Value {
+    fn each<T: Serialize + Sync>(items: &[T]) -> Vec<Value> {
+        items.par_iter().map(Value::from_serializable).collect()
+    }
+    // All lists at once, as in `make`.
+    let ((lines, objectives), (actions, (reports, pages))) = rayon::join(
+        || rayon::join(|| each(&doc.lines), || each(&doc.objectives)),
+        || {
+            rayon::join(
+                || each(&doc.actions),
+                || rayon::join(|| each(&doc.reports), || each(&doc.pages)),
+            )
+        },
+    );
+    data_value(doc, [lines, objectives, actions, reports, pages])
+}
+
 /// The templates' `data`: `Value::from_serializable(doc)`, its lists' elements
 /// given already converted.
-fn data_value(doc: &Document, lists: &[Vec<(Option<u128>, Arc<Share>)>; 5]) -> Value {
-    let mut m = HashMap::new();
-    m.insert("site", Value::from_serializable(&doc.site));
-    m.insert("plan", Value::from_serializable(doc.plan));
-    for (key, list) in LISTS.iter().zip(lists) {
-        let values: Vec<Value> = list.iter().map(|(_, s)| s.value.clone()).collect();
-        m.insert(*key, Value::from(values));
+fn data_value(doc: &Document, lists: [Vec<Value>; 5]) -> Value {
+    let mut m = tera::Map::default();
+    m.insert("site".into(), Value::from_serializable(&doc.site));
+    m.insert("plan".into(), Value::from_serializable(doc.plan));
+    for (key, values) in LISTS.iter().zip(lists) {
+        m.insert((*key).into(), Value::from(values));
     }
     Value::from(m)
 }
@@ -258,6 +287,9 @@ mod tests {
             let strings = serde_json::json!({ "status": { "completed": "Done" } });
             let prefix = c.config.lang_prefix(&lang);
             let Made { files, data, .. } = make(&doc, &c.config, &prefix, &strings, None, None);
+            // Without a memo, `data` is made after the files, by `template_data`.
+            assert_eq!(data, None);
+            let data = template_data(&doc);
             assert_eq!(data, Value::from_serializable(&doc));
             let outputs = files.outputs();
             // (Which files: tests/validators.rs, every_language_publishes_every_data_file.)
@@ -287,7 +319,7 @@ mod tests {
                     origins(&lang),
                 );
                 assert_eq!(memoised.files.outputs(), outputs);
-                assert_eq!(memoised.data, data);
+                assert_eq!(memoised.data.as_ref(), Some(&data));
                 // The second time, nothing changed: the same files are given.
                 assert_eq!(memoised.same, run == 1);
             }

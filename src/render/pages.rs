@@ -111,6 +111,20 @@ pub fn prepare_language(
     lang: &str,
     strings: &serde_json::Value,
 ) -> (Arc<Prepared>, Arc<super::datafiles::DataFiles>) {
+    prepare(site, lang, strings, |files| files)
+}
+
+/// `prepare_language`, handing the data files to `settle` (which writes
+/// them, or keeps them) once their sizes are known and before the
+/// templates' values are made: when `settle` lets them go, a language's
+/// open data and its template values are never in memory together (they
+/// were the peak of a build's memory, docs/performance.md).
+fn prepare<T>(
+    site: &SiteInput,
+    lang: &str,
+    strings: &serde_json::Value,
+    settle: impl FnOnce(Arc<super::datafiles::DataFiles>) -> T,
+) -> (Arc<Prepared>, T) {
     let SiteInput {
         templates,
         config,
@@ -134,9 +148,13 @@ pub fn prepare_language(
     let key = site.memo.and_then(|_| prepared_key(site, lang));
     if let (Some(memo), Some(key), true) = (site.memo, key, same) {
         if let Some(prepared) = memo.prepared(lang, Some(key)) {
-            return (prepared, files);
+            return (prepared, settle(files));
         }
     }
+    let sizes = files.sizes();
+    let files = settle(files);
+    let data_value = data_value.unwrap_or_else(|| super::dataset::template_data(&doc));
+    crate::timings::lap("template data");
 
     let entities = Entities::of(&data_value, &doc);
     let (index, mut jobs) = rayon::join(
@@ -159,7 +177,7 @@ pub fn prepare_language(
         })
         .collect();
     base.insert("facet_urls", &facet_urls);
-    base.insert("downloads", &downloads(config, lang, &files.sizes()));
+    base.insert("downloads", &downloads(config, lang, &sizes));
     crate::timings::lap("jobs and context");
     let prepared = Prepared {
         lang: lang.to_string(),
@@ -264,14 +282,13 @@ pub fn render_language(
     lang: &str,
     strings: &serde_json::Value,
 ) -> (Vec<Output>, Vec<Diagnostic>) {
-    let (prepared, files) = prepare_language(site, lang, strings);
-    // Written at once, kept in memory only as paths (see `output::Spill`).
+    // Data files written at once (pages too), kept in memory only as paths
+    // (see `output::Spill`).
+    let (prepared, mut outputs) = prepare(site, lang, strings, |files| files.put(site.spill));
     let keep = |o: Output| match site.spill {
         Some(s) => s.put(o),
         None => o,
     };
-    let mut outputs = files.put(site.spill);
-    drop(files);
     // Lists, facets and reports grow with the plan (a report page of a
     // 10,000-action plan is megabytes): start them first, so that no core is
     // left idle while another finishes one at the end. Outputs are sorted later.
