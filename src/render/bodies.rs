@@ -37,23 +37,25 @@ pub fn check_bodies_cached(plan: &Plan, cache: &mut BodyCache, diags: &mut Vec<D
         cache.targets = targets;
     }
     let texts = texts(plan);
-    let found: Vec<Vec<Diagnostic>> = texts
+    // What each text's links found, and whether its entry is to be replaced
+    // (checked again, or the same text from a new parse of its file).
+    let found: Vec<(bool, Vec<Diagnostic>)> = texts
         .par_iter()
         .map(|t| match cache.found.get(&t.path) {
-            Some((body, line, d)) if *line == t.body_line && same(body, &t.body) => d.clone(),
-            _ => broken_links(plan, t),
+            Some((body, line, d)) if *line == t.body_line && same(body, &t.body) => {
+                (!Arc::ptr_eq(body, &t.body), d.clone())
+            }
+            _ => (true, broken_links(plan, t)),
         })
         .collect();
-    // Updated in place: after an edit, every file but one is already there.
-    for (t, d) in texts.iter().zip(found) {
-        diags.extend(d.iter().cloned());
-        let entry = (t.body.clone(), t.body_line, d);
-        match cache.found.get_mut(&t.path) {
-            Some(slot) => *slot = entry,
-            None => {
-                cache.found.insert(t.path.clone(), entry);
-            }
+    // Updated in place, and only where it changed: after an edit, every
+    // file but one is already there as it was.
+    for (t, (replace, d)) in texts.iter().zip(found) {
+        if replace {
+            let entry = (t.body.clone(), t.body_line, d.clone());
+            cache.found.insert(t.path.clone(), entry);
         }
+        diags.extend(d);
     }
     if cache.found.len() != texts.len() {
         // A file went away: only this run's are kept.

@@ -157,12 +157,14 @@ fn prepare<T>(
     crate::timings::lap("template data");
 
     let entities = Entities::of(&data_value, &doc);
+    crate::timings::lap("  jobs: entities");
     let (index, mut jobs) = rayon::join(
         || json_index(&entities),
         || super::jobs::jobs(site, lang, strings, &entities),
     );
     // Pages whose template the theme does not have yet are left out.
     jobs.retain(|j| !OPTIONAL.contains(&j.template) || templates.sources.contains_key(j.template));
+    crate::timings::lap("  jobs: list and index");
 
     let mut base = base_context(config, lang, strings, &doc, data_value, index);
     let facet_urls: BTreeMap<&str, BTreeMap<String, String>> = super::facets::paths_by_name(facets)
