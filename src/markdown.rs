@@ -38,6 +38,23 @@ fn options() -> Options {
 
 /// Render a body. Broken `@/` links become diagnostics (and render as plain text).
 pub fn render(body: &str, cx: &Context, diags: &mut Vec<Diagnostic>) -> String {
+    to_html(events(body, cx, diags))
+}
+
+/// `render`, minified as `render::minify::fragment` minifies it: written
+/// minified at once when `markdown_minified` knows every construct of the
+/// body, else rendered and then minified.
+pub fn render_minified(body: &str, cx: &Context, diags: &mut Vec<Diagnostic>) -> String {
+    let events = events(body, cx, diags);
+    match crate::markdown_minified::write(&events) {
+        Some(html) => html,
+        None => crate::render::minify::fragment(to_html(events)),
+    }
+}
+
+/// The body's events, with `@/` links resolved, unsafe links defused and
+/// every heading given its id.
+pub fn events<'b>(body: &'b str, cx: &Context, diags: &mut Vec<Diagnostic>) -> Vec<Event<'b>> {
     let mut events = Vec::new();
     let mut used_ids = HashSet::new();
     let mut broken_link_depth = 0usize;
@@ -137,7 +154,12 @@ pub fn render(body: &str, cx: &Context, diags: &mut Vec<Diagnostic>) -> String {
             other => events.push(other),
         }
     }
-    let mut out = String::with_capacity(body.len() * 3 / 2);
+    events
+}
+
+/// pulldown-cmark's HTML of the events.
+fn to_html(events: Vec<Event>) -> String {
+    let mut out = String::with_capacity(events.len() * 16);
     html::push_html(&mut out, events.into_iter());
     // Column alignment as classes, not inline styles: pages have a strict
     // Content-Security-Policy that forbids style attributes.

@@ -213,6 +213,11 @@ fn prepared_key(site: &SiteInput, lang: &str) -> Option<u128> {
     super::fingerprint::of(&(site.history, home, optional))
 }
 
+/// Room for a page around its Markdown body: an action page of the
+/// built-in theme is about 10 KB besides its body, and the buffer is made
+/// once instead of growing through every size on the way.
+const PAGE_ROOM: usize = 16 * 1024;
+
 /// Render one page of a prepared language (minified, see `minify`).
 pub fn render_job(site: &SiteInput, prepared: &Prepared, job: &Job) -> Result<Output, Diagnostic> {
     let SiteInput {
@@ -237,10 +242,9 @@ pub fn render_job(site: &SiteInput, prepared: &Prepared, job: &Job) -> Result<Ou
             raw_html: config.markdown.raw_html,
         };
         // Broken links were reported by `check_bodies`, once per file.
-        let html = markdown::render(&t.body, &cx, &mut Vec::new());
         match minified {
-            Some(_) => super::minify::fragment(html),
-            None => html,
+            Some(_) => markdown::render_minified(&t.body, &cx, &mut Vec::new()),
+            None => markdown::render(&t.body, &cx, &mut Vec::new()),
         }
     });
     let mut cx = prepared.base.clone();
@@ -250,7 +254,12 @@ pub fn render_job(site: &SiteInput, prepared: &Prepared, job: &Job) -> Result<Ou
         cx.insert_value(*k, v.clone());
     }
     let rendered = match minified {
-        Some(fast) => fast.render(job.template, &cx).map(String::into_bytes),
+        // Into bytes at once: `render` would check the whole page is UTF-8
+        // (1% of a build's time) only for the bytes to be taken back out.
+        Some(fast) => {
+            let mut page = Vec::with_capacity(content.len() + PAGE_ROOM);
+            (fast.render_to(job.template, &cx, &mut page)).map(|()| page)
+        }
         None => tera
             .render(job.template, &cx)
             .map(|html| super::minify::page(html.as_bytes())),
@@ -287,9 +296,13 @@ pub fn render_language(
     // Data files written at once (pages too), kept in memory only as paths
     // (see `output::Spill`).
     let (prepared, mut outputs) = prepare(site, lang, strings, |files| files.put(site.spill));
-    let keep = |o: Output| match site.spill {
+    let keep = |mut o: Output| match site.spill {
         Some(s) => s.put(o),
-        None => o,
+        None => {
+            // Kept in memory: without the room it was rendered with.
+            o.bytes.shrink_to_fit();
+            o
+        }
     };
     // Lists, facets and reports grow with the plan (a report page of a
     // 10,000-action plan is megabytes): start them first, so that no core is

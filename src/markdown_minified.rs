@@ -1,0 +1,295 @@
+//! Markdown events written straight as minified HTML: exactly what
+//! minify-html makes of pulldown-cmark's HTML for the common constructs
+//! (paragraphs, headings, flat lists, tables, emphasis, links, code spans),
+//! without writing that HTML and parsing it again, which cost more than
+//! rendering the Markdown (docs/performance.md). Anything else, or text this
+//! writer does not encode as minify-html would, gives `None`, and the caller
+//! minifies as before; tests compare both ways.
+
+use pulldown_cmark::{Alignment, Event, LinkType, Tag, TagEnd};
+
+/// How minify-html treats whitespace in an element's text
+/// (`minify_html_common::spec::tag::whitespace`).
+#[derive(Clone, Copy, PartialEq)]
+enum Space {
+    /// The fragment's root and `ul`, `ol`, `table`, `thead`, `tbody`, `tr`:
+    /// text that is only whitespace goes, the rest is collapsed and trimmed.
+    Layout,
+    /// `p`, `h1`–`h6`, `li`, `th`, `td`: collapsed, trimmed at both ends.
+    Content,
+    /// `em`, `strong`, `del`, `a`: collapsed, never trimmed.
+    Formatting,
+}
+
+/// An open element: how its text is treated, and whether a text or an
+/// element came before in it (only its first text is trimmed at the start).
+struct Open {
+    space: Space,
+    started: bool,
+    tag: &'static str,
+}
+
+struct Writer {
+    out: String,
+    open: Vec<Open>,
+    /// Text read since the last tag, as it reads (entities decoded).
+    text: String,
+    aligns: Vec<Alignment>,
+    cell: usize,
+    in_head: bool,
+}
+
+/// `body`'s events as minify-html would print pulldown-cmark's HTML of them,
+/// or `None` when they hold anything this does not write.
+pub fn write(events: &[Event]) -> Option<String> {
+    let mut w = Writer {
+        out: String::with_capacity(events.len() * 16),
+        open: vec![Open {
+            space: Space::Layout,
+            started: false,
+            tag: "",
+        }],
+        text: String::new(),
+        aligns: Vec::new(),
+        cell: 0,
+        in_head: false,
+    };
+    for event in events {
+        w.event(event)?;
+    }
+    w.flush(true)?;
+    (w.open.len() == 1).then_some(w.out)
+}
+
+impl Writer {
+    fn event(&mut self, event: &Event) -> Option<()> {
+        match event {
+            Event::Text(t) => self.text.push_str(t),
+            Event::SoftBreak => self.text.push('\n'),
+            Event::Code(t) => {
+                self.element_starts()?;
+                self.out.push_str("<code>");
+                // Inside `code`, whitespace is kept as it is.
+                encode_text(&mut self.out, t)?;
+                self.out.push_str("</code>");
+            }
+            Event::Start(tag) => self.start(tag)?,
+            Event::End(tag) => self.end(tag)?,
+            _ => return None,
+        }
+        Some(())
+    }
+
+    fn start(&mut self, tag: &Tag) -> Option<()> {
+        let parent = self.open.last()?.tag;
+        let at_root = parent.is_empty();
+        match tag {
+            Tag::Paragraph if at_root => self.push("p", Space::Content, "<p>"),
+            Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            } if at_root && classes.is_empty() && attrs.is_empty() => {
+                let name = heading_name(*level);
+                self.push(name, Space::Content, "<")?;
+                self.out.push_str(name);
+                if let Some(id) = id {
+                    self.out.push_str(" id=");
+                    self.out.push_str(unquoted(id)?);
+                }
+                self.out.push('>');
+                Some(())
+            }
+            Tag::List(None) if at_root => self.push("ul", Space::Layout, "<ul>"),
+            Tag::List(Some(1)) if at_root => self.push("ol", Space::Layout, "<ol>"),
+            Tag::Item if parent == "ul" || parent == "ol" => {
+                self.push("li", Space::Content, "<li>")
+            }
+            Tag::Table(aligns) if at_root => {
+                self.aligns = aligns.clone();
+                self.push("table", Space::Layout, "<table>")
+            }
+            Tag::TableHead if parent == "table" => {
+                self.in_head = true;
+                self.cell = 0;
+                self.push("thead", Space::Layout, "<thead>")?;
+                self.push("tr", Space::Layout, "<tr>")
+            }
+            Tag::TableRow if parent == "tbody" => {
+                self.cell = 0;
+                self.push("tr", Space::Layout, "<tr>")
+            }
+            Tag::TableCell if parent == "tr" => {
+                let name = if self.in_head { "th" } else { "td" };
+                self.push(name, Space::Content, "<")?;
+                self.out.push_str(name);
+                self.out.push_str(match self.aligns.get(self.cell) {
+                    Some(Alignment::Left) => " class=align-left>",
+                    Some(Alignment::Center) => " class=align-center>",
+                    Some(Alignment::Right) => " class=align-right>",
+                    _ => ">",
+                });
+                Some(())
+            }
+            Tag::Emphasis => self.push("em", Space::Formatting, "<em>"),
+            Tag::Strong => self.push("strong", Space::Formatting, "<strong>"),
+            Tag::Strikethrough => self.push("del", Space::Formatting, "<del>"),
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            } if title.is_empty() && *link_type != LinkType::Email => {
+                let mut href = String::new();
+                pulldown_cmark_escape::escape_href(&mut href, dest_url).ok()?;
+                self.push("a", Space::Formatting, "<a href=")?;
+                self.out.push_str(unquoted(&href)?);
+                self.out.push('>');
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    fn end(&mut self, tag: &TagEnd) -> Option<()> {
+        match tag {
+            TagEnd::TableHead => {
+                self.pop("tr")?;
+                self.pop("thead")?;
+                self.in_head = false;
+                self.push("tbody", Space::Layout, "<tbody>")
+            }
+            TagEnd::Table => {
+                self.pop("tbody")?;
+                self.pop("table")
+            }
+            TagEnd::TableCell => {
+                self.cell += 1;
+                self.pop(if self.in_head { "th" } else { "td" })
+            }
+            TagEnd::Paragraph => self.pop("p"),
+            TagEnd::Heading(level) => self.pop(heading_name(*level)),
+            TagEnd::List(true) => self.pop("ol"),
+            TagEnd::List(false) => self.pop("ul"),
+            TagEnd::Item => self.pop("li"),
+            TagEnd::TableRow => self.pop("tr"),
+            TagEnd::Emphasis => self.pop("em"),
+            TagEnd::Strong => self.pop("strong"),
+            TagEnd::Strikethrough => self.pop("del"),
+            TagEnd::Link => self.pop("a"),
+            _ => None,
+        }
+    }
+
+    /// An element starts in the open one: the text before it is written.
+    fn element_starts(&mut self) -> Option<()> {
+        self.flush(false)?;
+        self.open.last_mut()?.started = true;
+        Some(())
+    }
+
+    fn push(&mut self, tag: &'static str, space: Space, start: &str) -> Option<()> {
+        self.element_starts()?;
+        self.out.push_str(start);
+        self.open.push(Open {
+            space,
+            started: false,
+            tag,
+        });
+        Some(())
+    }
+
+    fn pop(&mut self, tag: &str) -> Option<()> {
+        self.flush(true)?;
+        let open = self.open.pop()?;
+        if open.tag != tag || self.open.is_empty() {
+            return None;
+        }
+        self.out.push_str("</");
+        self.out.push_str(tag);
+        self.out.push('>');
+        Some(())
+    }
+
+    /// Write the text read since the last tag as minify-html does
+    /// (`minify_content`): trimmed at the start when it is the element's
+    /// first child, dropped when only whitespace in a layout element,
+    /// else collapsed, trimmed at the end when it is the last child.
+    fn flush(&mut self, last: bool) -> Option<()> {
+        if self.text.is_empty() {
+            return Some(());
+        }
+        let text = std::mem::take(&mut self.text);
+        let open = self.open.last_mut()?;
+        let trim = open.space != Space::Formatting;
+        let mut t = text.as_str();
+        if trim && !open.started {
+            t = t.trim_start_matches(is_space);
+        }
+        open.started = true;
+        if open.space == Space::Layout && t.chars().all(is_space) {
+            return Some(());
+        }
+        let mut collapsed = String::with_capacity(t.len());
+        let mut in_space = false;
+        for c in t.chars() {
+            if is_space(c) {
+                if !in_space {
+                    collapsed.push(' ');
+                }
+                in_space = true;
+            } else {
+                collapsed.push(c);
+                in_space = false;
+            }
+        }
+        let t = match trim && last {
+            true => collapsed.trim_end_matches(is_space),
+            false => collapsed.as_str(),
+        };
+        encode_text(&mut self.out, t)
+    }
+}
+
+/// HTML's whitespace, as minify-html counts it.
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\x0c' | '\r')
+}
+
+/// Text as minify-html encodes it (WHATWG entities): `<` as `&lt;`, the rest
+/// as it is. `None` for an `&` (minify-html writes it bare or as `&amp;`
+/// depending on the entity names that follow) and for the two sequences it
+/// writes as shorter entities (both end in U+20D2).
+fn encode_text(out: &mut String, text: &str) -> Option<()> {
+    if text.contains(['&', '\u{20D2}']) {
+        return None;
+    }
+    let mut rest = text;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        out.push_str("&lt;");
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+    Some(())
+}
+
+/// An attribute value minify-html writes unquoted and unchanged: not empty,
+/// and without whitespace, quotes, `=`, `<`, `>`, backticks or `&`.
+fn unquoted(value: &str) -> Option<&str> {
+    let plain = |c: char| !is_space(c) && !matches!(c, '"' | '\'' | '=' | '<' | '>' | '`' | '&');
+    (!value.is_empty() && value.chars().all(plain)).then_some(value)
+}
+
+fn heading_name(level: pulldown_cmark::HeadingLevel) -> &'static str {
+    use pulldown_cmark::HeadingLevel::*;
+    match level {
+        H1 => "h1",
+        H2 => "h2",
+        H3 => "h3",
+        H4 => "h4",
+        H5 => "h5",
+        H6 => "h6",
+    }
+}
