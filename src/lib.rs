@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod markdown_minified;
 pub mod model;
 pub mod model_action;
+pub mod model_lookup;
 pub mod model_refs;
 pub mod natural;
 pub mod output;
@@ -205,7 +206,9 @@ fn compile_with(
     if all.has_errors() {
         return Err(all.into_sorted());
     }
+    timings::lap("sitemap and static files");
     output::add_manifest_with(&mut outputs, spill);
+    timings::lap("manifest");
     Ok(Compiled {
         config,
         plan,
@@ -299,6 +302,7 @@ pub enum BuildError {
 /// Content problems are reported before output-folder problems.
 pub fn build(opts: &Options) -> Result<(Compiled, PathBuf), BuildError> {
     roomy_threads();
+    timings::start();
     let config = read_config(opts).map_err(BuildError::Content)?;
     let out = output_dir(opts, &config);
     let cannot_write = |e: std::io::Error| format!("cannot write {}: {e}", out.display());
@@ -317,6 +321,7 @@ pub fn build(opts: &Options) -> Result<(Compiled, PathBuf), BuildError> {
     spill
         .finish(&compiled.outputs)
         .map_err(|e| BuildError::Output(cannot_write(e)))?;
+    timings::lap("written");
     Ok((compiled, out))
 }
 

@@ -91,6 +91,8 @@ pub struct Plan {
     /// Translations by (kind, id, lang).
     /// Shared: the preview keeps them while no file they come from changed.
     pub translations: std::sync::Arc<BTreeMap<(Kind, String, String), Text>>,
+    /// Each action's place by id, made when first asked for (`action`).
+    pub(crate) action_at: std::sync::OnceLock<HashMap<String, usize>>,
 }
 
 /// Which actions and objectives belong to each line and objective, by index
@@ -138,62 +140,6 @@ impl Plan {
             }
         }
         g
-    }
-
-    /// An entity's text in `lang`, falling back to the default language.
-    pub fn text<'a>(&'a self, kind: Kind, id: &str, lang: &str, default: &'a Text) -> &'a Text {
-        self.translations
-            .get(&(kind, id.to_string(), lang.to_string()))
-            .unwrap_or(default)
-    }
-
-    /// The action with this id: a binary search, since actions are in natural id order.
-    pub fn action(&self, id: &str) -> Option<&Action> {
-        find_sorted(&self.actions, id, |a| &a.id).map(|a| &**a)
-    }
-
-    /// The objective with this id: a binary search, since objectives are in natural id order.
-    pub fn objective(&self, id: &str) -> Option<&Objective> {
-        find_sorted(&self.objectives, id, |o| &o.id)
-    }
-
-    /// Whether a content path (`actions/1.1.7.md`, as written after `@/`) names a built page.
-    pub fn resolve_content_path(&self, path: &str) -> Option<(Kind, String)> {
-        let path = path.strip_suffix(".md")?;
-        if path == "_index" {
-            return Some((Kind::Index, "_index".into()));
-        }
-        let (folder, id) = path.split_once('/')?;
-        let found = match folder {
-            "lines" => self.lines.iter().any(|x| x.id == id),
-            "objectives" => self.objective(id).is_some(),
-            "actions" => self.action(id).is_some(),
-            "reports" => id
-                .parse::<i32>()
-                .ok()
-                .filter(|y| y.to_string() == id)
-                .is_some_and(|y| self.reports.iter().any(|x| x.year == y)),
-            "pages" => self.pages.iter().any(|x| x.slug == id),
-            _ => false,
-        };
-        let kind = match folder {
-            "lines" => Kind::Line,
-            "objectives" => Kind::Objective,
-            "actions" => Kind::Action,
-            "reports" => Kind::Report,
-            _ => Kind::Page,
-        };
-        found.then(|| (kind, id.to_string()))
-    }
-}
-
-/// The item of `items` (in natural order of `key`) whose key is `id`. Per-page
-/// lookups of links must not scan every action: a 100,000-action site has
-/// millions of them. Falls back to a scan should the list ever be unsorted.
-fn find_sorted<'a, T>(items: &'a [T], id: &str, key: impl Fn(&T) -> &String) -> Option<&'a T> {
-    match items.binary_search_by(|x| crate::natural::natural_cmp(key(x), id)) {
-        Ok(i) => Some(&items[i]),
-        Err(_) => items.iter().find(|x| key(x) == id),
     }
 }
 

@@ -195,7 +195,13 @@ pub(crate) fn assemble(
             prepared.push((p, data));
             paths
         } else {
-            let (lang_outputs, lang_diags) = pages::render_language(&input, &lang, t);
+            // The search index needs none of the pages: made beside them, its
+            // one-core tail (a JSON file of every text) hides among them.
+            let ((lang_outputs, lang_diags), index) = rayon::join(
+                || pages::render_language(&input, &lang, t),
+                || keep(search::index(plan, config, &lang)),
+            );
+            outputs.push(index);
             diags.extend(lang_diags);
             let paths = lang_outputs
                 .iter()
@@ -205,9 +211,6 @@ pub(crate) fn assemble(
             outputs.extend(lang_outputs);
             paths
         };
-        if !lazy {
-            outputs.push(keep(search::index(plan, config, &lang)));
-        }
         if lang == config.default_language {
             let prefix_len = config.lang_prefix(&lang).len();
             sitemap_paths = lang_pages

@@ -322,6 +322,7 @@ pub fn render_language(
             render_job(site, prepared, job).map(keep)
         })
         .collect();
+    crate::timings::lap("pages");
     let mut diags = Vec::new();
     for r in results {
         match r {
