@@ -10,8 +10,8 @@ use icu_experimental::dimension::currency::formatter::CurrencyFormatter;
 use icu_experimental::dimension::currency::CurrencyType;
 use icu_experimental::dimension::percent::formatter::PercentFormatter;
 use icu_locale::Locale;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::cell::RefCell;
+use std::sync::Arc;
 use tera::{Kwargs, State, TeraResult, Value};
 
 /// The formatters of one language, built once and shared by every page.
@@ -26,45 +26,76 @@ fn locale(lang: &str) -> Locale {
         .unwrap_or_else(|_| "en".parse().expect("`en` is a locale"))
 }
 
+/// The formatters of `lang`, kept by each thread: every number on every page
+/// asks, so the question takes no lock and allocates nothing.
 fn formatters(lang: &str) -> Option<Arc<Formatters>> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Arc<Formatters>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(f) = cache.lock().ok()?.get(lang) {
-        return Some(f.clone());
+    thread_local! {
+        static CACHE: RefCell<Vec<(String, Arc<Formatters>)>> = const { RefCell::new(Vec::new()) };
     }
-    let loc = locale(lang);
-    let f = Arc::new(Formatters {
-        decimal: DecimalFormatter::try_new(loc.clone().into(), Default::default()).ok()?,
-        percent: PercentFormatter::try_new(loc.clone().into(), Default::default()).ok()?,
-        date: DateTimeFormatter::try_new(loc.into(), YMD::long()).ok()?,
-    });
-    cache.lock().ok()?.insert(lang.to_string(), f.clone());
-    Some(f)
+    CACHE.with(|c| {
+        let found = c
+            .borrow()
+            .iter()
+            .find(|(l, _)| l == lang)
+            .map(|(_, f)| f.clone());
+        if found.is_some() {
+            return found;
+        }
+        let loc = locale(lang);
+        let f = Arc::new(Formatters {
+            decimal: DecimalFormatter::try_new(loc.clone().into(), Default::default()).ok()?,
+            percent: PercentFormatter::try_new(loc.clone().into(), Default::default()).ok()?,
+            date: DateTimeFormatter::try_new(loc.into(), YMD::long()).ok()?,
+        });
+        c.borrow_mut().push((lang.to_string(), f.clone()));
+        Some(f)
+    })
 }
 
+/// The formatter of amounts in `currency` for `lang`, kept as `formatters` are.
 fn currency_formatter(
     lang: &str,
     currency: &str,
 ) -> Option<Arc<CurrencyFormatter<DecimalFormatter>>> {
-    type Cache = Mutex<HashMap<(String, String), Arc<CurrencyFormatter<DecimalFormatter>>>>;
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let key = (lang.to_string(), currency.to_string());
-    if let Some(f) = cache.lock().ok()?.get(&key) {
-        return Some(f.clone());
+    type Entry = ((String, String), Arc<CurrencyFormatter<DecimalFormatter>>);
+    thread_local! {
+        static CACHE: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
     }
-    let code = CurrencyType::try_from_str(&currency.to_ascii_lowercase()).ok()?;
-    let f = Arc::new(
-        CurrencyFormatter::try_new_symbol(locale(lang).into(), code, Default::default()).ok()?,
-    );
-    cache.lock().ok()?.insert(key, f.clone());
-    Some(f)
+    CACHE.with(|c| {
+        let found = c
+            .borrow()
+            .iter()
+            .find(|((l, cur), _)| l == lang && cur == currency)
+            .map(|(_, f)| f.clone());
+        if found.is_some() {
+            return found;
+        }
+        let code = CurrencyType::try_from_str(&currency.to_ascii_lowercase()).ok()?;
+        let f = Arc::new(
+            CurrencyFormatter::try_new_symbol(locale(lang).into(), code, Default::default())
+                .ok()?,
+        );
+        c.borrow_mut()
+            .push(((lang.to_string(), currency.to_string()), f.clone()));
+        Some(f)
+    })
 }
 
 /// `x` with exactly `decimals` decimals, rounded half away from zero as people do.
 fn decimal(x: f64, decimals: usize) -> Decimal {
     let scale = 10f64.powi(decimals as i32);
-    let rounded = (x * scale).round() / scale;
+    let units = (x * scale).round();
+    // Below 10^15 units of the last decimal, `units / scale` printed with
+    // `decimals` decimals gives the digits of `units` back (the double is
+    // off by less than half a unit): made from the integer, without
+    // printing a float and parsing it, which cost more than formatting.
+    if units.is_finite() && units.abs() < 1e15 {
+        let mut d = Decimal::from(units as i64);
+        d.multiply_pow10(-(decimals as i16));
+        d.pad_end(-(decimals as i16));
+        return d;
+    }
+    let rounded = units / scale;
     let rounded = if rounded == 0.0 { 0.0 } else { rounded }; // no "-0"
     let mut d = Decimal::try_from_str(&format!("{rounded:.decimals$}")).unwrap_or_default();
     d.pad_end(-(decimals as i16));
@@ -116,12 +147,15 @@ pub fn filesize(bytes: f64, lang: &str) -> String {
     }
 }
 
-fn lang_of(state: &State) -> String {
-    state
-        .get::<String>("lang")
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| "en".into())
+/// The page's `lang` (a short string: copied without allocating).
+fn lang_of(state: &State) -> Value {
+    let lang = state.get::<Value>("lang").ok().flatten();
+    lang.filter(|l| l.as_str().is_some())
+        .unwrap_or_else(|| Value::from("en"))
+}
+
+fn lang_str(lang: &Value) -> &str {
+    lang.as_str().unwrap_or("en")
 }
 
 fn as_number(v: &Value, filter: &str) -> TeraResult<Option<f64>> {
@@ -143,7 +177,7 @@ pub fn register(tera: &mut tera::Tera, currency: String) {
         |v: Value, kw: Kwargs, st: &State| -> TeraResult<String> {
             let decimals = kw.get::<i64>("decimals")?.unwrap_or(0).clamp(0, 6) as usize;
             Ok(as_number(&v, "num")?
-                .map(|x| number(x, decimals, &lang_of(st)))
+                .map(|x| number(x, decimals, lang_str(&lang_of(st))))
                 .unwrap_or_default())
         },
     );
@@ -152,7 +186,7 @@ pub fn register(tera: &mut tera::Tera, currency: String) {
         |v: Value, kw: Kwargs, st: &State| -> TeraResult<String> {
             let decimals = kw.get::<i64>("decimals")?.unwrap_or(1).clamp(0, 6) as usize;
             Ok(as_number(&v, "pct")?
-                .map(|x| percent(x, decimals, &lang_of(st)))
+                .map(|x| percent(x, decimals, lang_str(&lang_of(st))))
                 .unwrap_or_default())
         },
     );
@@ -160,7 +194,7 @@ pub fn register(tera: &mut tera::Tera, currency: String) {
         "money",
         move |v: Value, _: Kwargs, st: &State| -> TeraResult<String> {
             Ok(as_number(&v, "money")?
-                .map(|x| money(x, &currency, &lang_of(st)))
+                .map(|x| money(x, &currency, lang_str(&lang_of(st))))
                 .unwrap_or_default())
         },
     );
@@ -168,7 +202,7 @@ pub fn register(tera: &mut tera::Tera, currency: String) {
         "filesize",
         |v: Value, _: Kwargs, st: &State| -> TeraResult<String> {
             Ok(as_number(&v, "filesize")?
-                .map(|x| filesize(x, &lang_of(st)))
+                .map(|x| filesize(x, lang_str(&lang_of(st))))
                 .unwrap_or_default())
         },
     );
@@ -176,7 +210,7 @@ pub fn register(tera: &mut tera::Tera, currency: String) {
         "date",
         |v: Value, _: Kwargs, st: &State| -> TeraResult<String> {
             match v.as_str() {
-                Some(s) => date(s, &lang_of(st)).ok_or_else(|| {
+                Some(s) => date(s, lang_str(&lang_of(st))).ok_or_else(|| {
                     tera::Error::message(format!("the `date` filter needs YYYY-MM-DD, got `{s}`"))
                 }),
                 None if v.is_none() || v.is_undefined() => Ok(String::new()),
@@ -192,6 +226,37 @@ pub fn register(tera: &mut tera::Tera, currency: String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Made from the integer as the float printed and parsed gives it.
+    #[test]
+    fn decimals_are_those_of_the_printed_number() {
+        let printed = |x: f64, decimals: usize| {
+            let scale = 10f64.powi(decimals as i32);
+            let rounded = (x * scale).round() / scale;
+            let rounded = if rounded == 0.0 { 0.0 } else { rounded };
+            let mut d = Decimal::try_from_str(&format!("{rounded:.decimals$}")).unwrap();
+            d.pad_end(-(decimals as i16));
+            d
+        };
+        let mut x = 0.000_123_f64;
+        while x < 1e14 {
+            for v in [x, -x, x * 1.000_5, x + 0.005, x - 0.005, x * 3.7] {
+                for decimals in 0..=6 {
+                    let (made, want) = (decimal(v, decimals), printed(v, decimals));
+                    assert_eq!(made.to_string(), want.to_string(), "{v} {decimals}");
+                }
+            }
+            x *= 1.37;
+        }
+        for v in [0.0, -0.0, 0.4, -0.4, 0.5, -0.5, 2.675, 1.005, 41.25, 99.995] {
+            for decimals in 0..=3 {
+                assert_eq!(
+                    decimal(v, decimals).to_string(),
+                    printed(v, decimals).to_string()
+                );
+            }
+        }
+    }
 
     /// CLDR uses no-break spaces; compare with plain ones for readability.
     fn plain(s: String) -> String {
