@@ -220,36 +220,58 @@ impl Writer {
         if self.text.is_empty() {
             return Some(());
         }
-        let text = std::mem::take(&mut self.text);
         let open = self.open.last_mut()?;
         let trim = open.space != Space::Formatting;
-        let mut t = text.as_str();
-        if trim && !open.started {
+        let first = !open.started;
+        open.started = true;
+        let layout = open.space == Space::Layout;
+        let mut t = self.text.as_str();
+        // Trimming the end before collapsing leaves what trimming after would.
+        if trim && first {
             t = t.trim_start_matches(is_space);
         }
-        open.started = true;
-        if open.space == Space::Layout && t.chars().all(is_space) {
-            return Some(());
+        if trim && last {
+            t = t.trim_end_matches(is_space);
         }
-        let mut collapsed = String::with_capacity(t.len());
-        let mut in_space = false;
-        for c in t.chars() {
-            if is_space(c) {
+        if !(layout && t.chars().all(is_space)) {
+            collapse_and_encode(&mut self.out, t)?;
+        }
+        self.text.clear();
+        Some(())
+    }
+}
+
+/// `text` with each run of whitespace written as one space, encoded as
+/// `encode_text` does, in one pass.
+fn collapse_and_encode(out: &mut String, text: &str) -> Option<()> {
+    if text.contains('\u{20D2}') {
+        return None;
+    }
+    // The bytes looked at are ASCII: `at` is never inside a character.
+    let mut plain = 0;
+    let mut in_space = false;
+    for (at, b) in text.bytes().enumerate() {
+        match b {
+            b' ' | b'\t' | b'\n' | b'\x0c' | b'\r' => {
                 if !in_space {
-                    collapsed.push(' ');
+                    out.push_str(&text[plain..at]);
+                    out.push(' ');
+                    in_space = true;
                 }
-                in_space = true;
-            } else {
-                collapsed.push(c);
+                plain = at + 1;
+            }
+            b'<' => {
+                out.push_str(&text[plain..at]);
+                out.push_str("&lt;");
+                plain = at + 1;
                 in_space = false;
             }
+            b'&' => return None,
+            _ => in_space = false,
         }
-        let t = match trim && last {
-            true => collapsed.trim_end_matches(is_space),
-            false => collapsed.as_str(),
-        };
-        encode_text(&mut self.out, t)
     }
+    out.push_str(&text[plain..]);
+    Some(())
 }
 
 /// HTML's whitespace, as minify-html counts it.
