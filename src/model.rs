@@ -273,8 +273,10 @@ pub fn link(
             .map(|a| a.id.as_str())
             .collect(),
     };
+    crate::timings::lap("  link: ids");
     plan.actions =
         crate::model_action::link_actions(&sources.actions, &ids, memo.as_deref_mut(), diags);
+    crate::timings::lap("  link: actions");
     let mut years = BTreeSet::new();
     for s in &sources.reports {
         let stem_year: i32 = s.id.parse().unwrap_or(0);
@@ -337,9 +339,12 @@ pub fn link(
         });
     }
 
+    crate::timings::lap("  link: reports, pages");
     let translations = memo.map(|m| &mut m.translations);
     crate::model_refs::link_translations(&sources, &mut plan, &ids.draft_ids, translations, diags);
+    crate::timings::lap("  link: translations");
     crate::model_refs::check_front_matter_links(&sources, &plan, &ids.draft_ids, diags);
+    crate::timings::lap("  link: front matter links");
     plan
 }
 
