@@ -11,12 +11,17 @@ use retiment::render::minify::fragment;
 
 /// Both ways, and whether the body was written at once.
 fn both(body: &str) -> (String, String, bool) {
+    both_with(body, true)
+}
+
+/// `both`, with raw HTML passed through or shown as text.
+fn both_with(body: &str, raw_html: bool) -> (String, String, bool) {
     let resolve = |p: &str| (p == "actions/1.1.7.md").then(|| "https://x.org/a/1.1.7/".into());
     let cx = Context {
         path: "content/a.md",
         body_line: 1,
         resolve: &resolve,
-        raw_html: true,
+        raw_html,
     };
     let slow = fragment(render(body, &cx, &mut Vec::new()));
     let fast = render_minified(body, &cx, &mut Vec::new());
@@ -162,4 +167,24 @@ fn the_example_sites_bodies_are_the_same_both_ways() {
         n > 40 && at_once > n / 2,
         "{at_once} of {n} written at once"
     );
+}
+
+/// Without raw HTML (`markdown.raw_html = false`), tags are shown as text
+/// and unsafe links lead nowhere: the same both ways, mostly written at once.
+#[test]
+fn bodies_without_raw_html_are_the_same_both_ways() {
+    let bodies = [
+        "[click](javascript:alert(1)) and [ok](https://example.org/)",
+        "Text with <b>tags</b> and <span class=\"x\">more</span>.",
+        "<div>\nA block of HTML\n</div>\n\nthen a paragraph",
+        "- <i>item</i>\n- [x](vbscript:y)\n",
+    ];
+    for body in bodies {
+        let (slow, fast, _) = both_with(body, false);
+        assert_eq!(fast, slow, "{body:?}");
+    }
+    let (_, _, at_once) = both_with(bodies[0], false);
+    assert!(at_once, "an unsafe link is written at once as `#`");
+    let (_, _, at_once) = both_with(bodies[1], false);
+    assert!(at_once, "inline tags shown as text are written at once");
 }
