@@ -29,6 +29,9 @@ struct Open {
     tag: &'static str,
 }
 
+/// Elements open at once beyond which a body is left to `minify`.
+const MAX_DEPTH: usize = 32;
+
 struct Writer {
     out: String,
     open: Vec<Open>,
@@ -190,6 +193,11 @@ impl Writer {
     }
 
     fn push(&mut self, tag: &'static str, space: Space, start: &str) -> Option<()> {
+        // Deep nesting is left to the minifier's own rule (a body nested
+        // past its depth limit is published as rendered, see `minify`).
+        if self.open.len() >= MAX_DEPTH {
+            return None;
+        }
         self.element_starts()?;
         self.out.push_str(start);
         self.open.push(Open {
