@@ -71,6 +71,8 @@ fn random_bodies_are_the_same_both_ways() {
         "_",
         "&",
         "\n> q ",
+        "\r\n",
+        "\x0c",
     ];
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move || {
@@ -116,6 +118,8 @@ fn common_bodies_are_written_as_minify_html_writes_them() {
         "<https://example.org/auto>",
         "Trailing space in em: *a *b",
         "Ünïcödé ß ç ñ — “quotes” … and a non-breaking\u{a0}space.",
+        "Windows\r\nline ends\r\n\r\n- and\r\n- a list\r\n",
+        "A NUL \0 and a form\x0cfeed",
     ];
     assert_same_both_ways(&bodies, true);
 }
