@@ -91,8 +91,9 @@ pub struct Plan {
     /// Translations by (kind, id, lang).
     /// Shared: the preview keeps them while no file they come from changed.
     pub translations: std::sync::Arc<BTreeMap<(Kind, String, String), Text>>,
-    /// Each action's place by id, made when first asked for (`action`).
-    pub(crate) action_at: std::sync::OnceLock<HashMap<String, usize>>,
+    /// Each action's place by a hash of its id, made when first asked for
+    /// (`action`).
+    pub(crate) action_at: std::sync::OnceLock<HashMap<u64, usize>>,
 }
 
 /// Which actions and objectives belong to each line and objective, by index

@@ -14,14 +14,16 @@ impl Plan {
     }
 
     /// The action with this id. Every `@/` link of every page asks, so the
-    /// answer comes from an index; an index made before the list changed
-    /// is not believed (its answer is checked), the list is searched then.
+    /// answer comes from an index of hashes (no id copied: the preview makes
+    /// it again for every new plan). Its answer is checked, so neither two
+    /// ids with one hash nor a list changed after it was made mislead: the
+    /// list is searched then.
     pub fn action(&self, id: &str) -> Option<&Action> {
         let at = self.action_at.get_or_init(|| {
             let places = self.actions.iter().enumerate();
-            places.map(|(i, a)| (a.id.clone(), i)).collect()
+            places.map(|(i, a)| (id_hash(&a.id), i)).collect()
         });
-        match at.get(id).and_then(|&i| self.actions.get(i)) {
+        match at.get(&id_hash(id)).and_then(|&i| self.actions.get(i)) {
             Some(a) if a.id == id => Some(a),
             _ => find_sorted(&self.actions, id, |a| &a.id).map(|a| &**a),
         }
@@ -60,6 +62,11 @@ impl Plan {
         };
         found.then(|| (kind, id.to_string()))
     }
+}
+
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(id)
 }
 
 /// The item of `items` (in natural order of `key`) whose key is `id`. Per-page
