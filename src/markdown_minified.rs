@@ -73,7 +73,7 @@ impl Writer {
                 self.element_starts()?;
                 self.out.push_str("<code>");
                 // Inside `code`, whitespace is kept as it is.
-                encode_text(&mut self.out, t)?;
+                encode_text(&mut self.out, t, false)?;
                 self.out.push_str("</code>");
             }
             Event::Start(tag) => self.start(tag)?,
@@ -242,16 +242,24 @@ impl Writer {
             t = t.trim_end_matches(is_space);
         }
         if !(layout && t.chars().all(is_space)) {
-            collapse_and_encode(&mut self.out, t)?;
+            encode_text(&mut self.out, t, true)?;
         }
         self.text.clear();
         Some(())
     }
 }
 
-/// `text` with each run of whitespace written as one space, encoded as
-/// `encode_text` does, in one pass.
-fn collapse_and_encode(out: &mut String, text: &str) -> Option<()> {
+/// HTML's whitespace, as minify-html counts it.
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\x0c' | '\r')
+}
+
+/// Text as minify-html encodes it (WHATWG entities): `<` as `&lt;`, the rest
+/// as it is, each run of whitespace as one space when `collapse`, in one
+/// pass. `None` for an `&` (minify-html writes it bare or as `&amp;`
+/// depending on the entity names that follow) and for the two sequences it
+/// writes as shorter entities (both end in U+20D2).
+fn encode_text(out: &mut String, text: &str, collapse: bool) -> Option<()> {
     if text.contains('\u{20D2}') {
         return None;
     }
@@ -260,7 +268,7 @@ fn collapse_and_encode(out: &mut String, text: &str) -> Option<()> {
     let mut in_space = false;
     for (at, b) in text.bytes().enumerate() {
         match b {
-            b' ' | b'\t' | b'\n' | b'\x0c' | b'\r' => {
+            b if collapse && is_space(char::from(b)) => {
                 if !in_space {
                     out.push_str(&text[plain..at]);
                     out.push(' ');
@@ -279,29 +287,6 @@ fn collapse_and_encode(out: &mut String, text: &str) -> Option<()> {
         }
     }
     out.push_str(&text[plain..]);
-    Some(())
-}
-
-/// HTML's whitespace, as minify-html counts it.
-fn is_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\x0c' | '\r')
-}
-
-/// Text as minify-html encodes it (WHATWG entities): `<` as `&lt;`, the rest
-/// as it is. `None` for an `&` (minify-html writes it bare or as `&amp;`
-/// depending on the entity names that follow) and for the two sequences it
-/// writes as shorter entities (both end in U+20D2).
-fn encode_text(out: &mut String, text: &str) -> Option<()> {
-    if text.contains(['&', '\u{20D2}']) {
-        return None;
-    }
-    let mut rest = text;
-    while let Some(at) = rest.find('<') {
-        out.push_str(&rest[..at]);
-        out.push_str("&lt;");
-        rest = &rest[at + 1..];
-    }
-    out.push_str(rest);
     Some(())
 }
 
