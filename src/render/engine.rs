@@ -150,10 +150,7 @@ pub fn tera_diagnostics(e: &tera::Error, templates: &theme::Templates) -> Vec<Di
             .get(name)
             .map_or_else(|| name.to_string(), |(p, _)| p.clone())
     };
-    let mut source = source_chain_text(e);
-    if !source.is_empty() {
-        source.insert_str(0, ": ");
-    }
+    let source = causes(e);
     if let tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) = e.kind() {
         let message = format!("{}{source}", r.message());
         return vec![Diagnostic::error(
@@ -193,14 +190,16 @@ pub fn tera_diagnostics(e: &tera::Error, templates: &theme::Templates) -> Vec<Di
     out
 }
 
-/// The causes of a Tera error, each after the one it caused, joined by
-/// `: ` (a Tera error displays its own message only).
-pub(super) fn source_chain_text(e: &tera::Error) -> String {
-    let mut parts = Vec::new();
+/// The causes of a Tera error, each after the one it caused, each after
+/// `: `, to follow its message (a Tera error displays its own only);
+/// empty when it has none.
+pub(super) fn causes(e: &tera::Error) -> String {
+    let mut text = String::new();
     let mut cause = std::error::Error::source(e);
     while let Some(c) = cause {
-        parts.push(c.to_string());
+        text.push_str(": ");
+        text.push_str(&c.to_string());
         cause = c.source();
     }
-    parts.join(": ")
+    text
 }

@@ -41,6 +41,11 @@ impl Fragments {
             done: Mutex::new(HashMap::new()),
         }
     }
+
+    /// The variables the language's pages share (each page adds its own).
+    pub fn base(&self) -> &Context {
+        &self.base
+    }
 }
 
 thread_local! {
@@ -114,12 +119,7 @@ fn include(id: u64, tera: &OnceLock<Weak<Tera>>, kwargs: &Kwargs) -> TeraResult<
     DEPTH.with(|d| d.set(depth));
     // Tera shows a function's error by its message alone: the cause goes in it.
     let html = rendered.map_err(|e| {
-        let causes = super::engine::source_chain_text(&e);
-        let causes = if causes.is_empty() {
-            causes
-        } else {
-            format!(": {causes}")
-        };
+        let causes = super::engine::causes(&e);
         tera::Error::message(format!("in {template}: {e}{causes}"))
     })?;
     let value = Value::safe_string(&html);

@@ -15,7 +15,6 @@ use crate::model::Plan;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
-use tera::Context;
 
 /// Templates every theme must provide.
 pub const TEMPLATES: &[&str] = &[
@@ -62,8 +61,8 @@ pub const OPTIONAL: &[&str] = &["facet.html", "facets.html", "search.html"];
 pub struct Prepared {
     pub lang: String,
     prefix: String,
-    base: Context,
-    /// What `include_cached` rendered for these pages (see `fragments`).
+    /// The variables all its pages share, and what `include_cached`
+    /// rendered for them (see `fragments`).
     fragments: Arc<super::fragments::Fragments>,
     pub jobs: Vec<Job>,
     /// Made when first asked for, kept with the rest (the preview reuses
@@ -184,8 +183,7 @@ fn prepare<T>(
     let prepared = Prepared {
         lang: lang.to_string(),
         prefix,
-        fragments: Arc::new(super::fragments::Fragments::new(base.clone())),
-        base,
+        fragments: Arc::new(super::fragments::Fragments::new(base)),
         jobs,
         paths: OnceLock::new(),
         index: OnceLock::new(),
@@ -247,7 +245,7 @@ pub fn render_job(site: &SiteInput, prepared: &Prepared, job: &Job) -> Result<Ou
             None => markdown::render(&t.body, &cx, &mut Vec::new()),
         }
     });
-    let mut cx = prepared.base.clone();
+    let mut cx = prepared.fragments.base().clone();
     cx.insert("page", &page_value(config, lang, job, text, &content));
     let _fragments = super::fragments::install(&prepared.fragments);
     for (k, v) in &job.extra {
