@@ -26,33 +26,51 @@ fn locale(lang: &str) -> Locale {
         .unwrap_or_else(|_| "en".parse().expect("`en` is a locale"))
 }
 
-/// The formatters of `lang`, kept by each thread: every number on every page
-/// asks, so the question takes no lock and allocates nothing.
+/// `make`'s value for the entry `is` finds in this thread's `cache`, made
+/// (and kept under `key`) the first time: every number on every page asks,
+/// so the question takes no lock and allocates nothing.
+fn kept<K, V: Clone>(
+    cache: &'static std::thread::LocalKey<RefCell<Vec<(K, V)>>>,
+    is: impl Fn(&K) -> bool,
+    key: impl FnOnce() -> K,
+    make: impl FnOnce() -> Option<V>,
+) -> Option<V> {
+    cache.with(|c| {
+        let found = c
+            .borrow()
+            .iter()
+            .find(|(k, _)| is(k))
+            .map(|(_, v)| v.clone());
+        if found.is_some() {
+            return found;
+        }
+        let v = make()?;
+        c.borrow_mut().push((key(), v.clone()));
+        Some(v)
+    })
+}
+
+/// The formatters of `lang`, kept by each thread.
 fn formatters(lang: &str) -> Option<Arc<Formatters>> {
     thread_local! {
         static CACHE: RefCell<Vec<(String, Arc<Formatters>)>> = const { RefCell::new(Vec::new()) };
     }
-    CACHE.with(|c| {
-        let found = c
-            .borrow()
-            .iter()
-            .find(|(l, _)| l == lang)
-            .map(|(_, f)| f.clone());
-        if found.is_some() {
-            return found;
-        }
-        let loc = locale(lang);
-        let f = Arc::new(Formatters {
-            decimal: DecimalFormatter::try_new(loc.clone().into(), Default::default()).ok()?,
-            percent: PercentFormatter::try_new(loc.clone().into(), Default::default()).ok()?,
-            date: DateTimeFormatter::try_new(loc.into(), YMD::long()).ok()?,
-        });
-        c.borrow_mut().push((lang.to_string(), f.clone()));
-        Some(f)
-    })
+    kept(
+        &CACHE,
+        |l| l == lang,
+        || lang.to_string(),
+        || {
+            let loc = locale(lang);
+            Some(Arc::new(Formatters {
+                decimal: DecimalFormatter::try_new(loc.clone().into(), Default::default()).ok()?,
+                percent: PercentFormatter::try_new(loc.clone().into(), Default::default()).ok()?,
+                date: DateTimeFormatter::try_new(loc.into(), YMD::long()).ok()?,
+            }))
+        },
+    )
 }
 
-/// The formatter of amounts in `currency` for `lang`, kept as `formatters` are.
+/// The formatter of amounts in `currency` for `lang`, kept by each thread.
 fn currency_formatter(
     lang: &str,
     currency: &str,
@@ -61,23 +79,13 @@ fn currency_formatter(
     thread_local! {
         static CACHE: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
     }
-    CACHE.with(|c| {
-        let found = c
-            .borrow()
-            .iter()
-            .find(|((l, cur), _)| l == lang && cur == currency)
-            .map(|(_, f)| f.clone());
-        if found.is_some() {
-            return found;
-        }
+    let is = |(l, c): &(String, String)| l == lang && c == currency;
+    let key = || (lang.to_string(), currency.to_string());
+    kept(&CACHE, is, key, || {
         let code = CurrencyType::try_from_str(&currency.to_ascii_lowercase()).ok()?;
-        let f = Arc::new(
-            CurrencyFormatter::try_new_symbol(locale(lang).into(), code, Default::default())
-                .ok()?,
-        );
-        c.borrow_mut()
-            .push(((lang.to_string(), currency.to_string()), f.clone()));
-        Some(f)
+        let loc = locale(lang).into();
+        let f = CurrencyFormatter::try_new_symbol(loc, code, Default::default()).ok()?;
+        Some(Arc::new(f))
     })
 }
 
@@ -147,15 +155,15 @@ pub fn filesize(bytes: f64, lang: &str) -> String {
     }
 }
 
-/// The page's `lang` (a short string: copied without allocating).
-fn lang_of(state: &State) -> Value {
-    let lang = state.get::<Value>("lang").ok().flatten();
-    lang.filter(|l| l.as_str().is_some())
-        .unwrap_or_else(|| Value::from("en"))
+/// The page's `lang` as a template value (a short string: copied without
+/// allocating), read with `lang_str`.
+fn lang_of(state: &State) -> Option<Value> {
+    state.get::<Value>("lang").ok().flatten()
 }
 
-fn lang_str(lang: &Value) -> &str {
-    lang.as_str().unwrap_or("en")
+/// The language `lang_of` read, `en` when there is none.
+fn lang_str(lang: &Option<Value>) -> &str {
+    lang.as_ref().and_then(|l| l.as_str()).unwrap_or("en")
 }
 
 fn as_number(v: &Value, filter: &str) -> TeraResult<Option<f64>> {
