@@ -122,6 +122,18 @@ fn render_with(
     assemble(input, &engine, &facets, spill, None, diags).outputs
 }
 
+/// `o` written into `spill` at once (then it comes back without its
+/// bytes), or, without one, kept in memory with no spare room.
+pub(crate) fn keep(spill: Option<&crate::output::Spill>, mut o: Output) -> Output {
+    match spill {
+        Some(s) => s.put(o),
+        None => {
+            o.bytes.shrink_to_fit();
+            o
+        }
+    }
+}
+
 /// The plan's facets listed, after the theme: `None` when either has
 /// errors (in `diags`).
 pub(crate) fn facets_of(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<Vec<facets::Facet>> {
@@ -155,10 +167,7 @@ pub(crate) fn assemble(
 ) -> Assembled {
     // Only the preview keeps shares of the data: it is the lazy renderer.
     let lazy = memo.is_some();
-    let keep = |o: Output| match spill {
-        Some(s) => s.put(o),
-        None => o,
-    };
+    let keep = |o: Output| keep(spill, o);
     let mut outputs = vec![feeds::robots(config)];
     // JSON Schemas of the front matter, for editors' YAML tooling.
     outputs.extend(crate::schema::schema_outputs());

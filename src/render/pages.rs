@@ -294,14 +294,8 @@ pub fn render_language(
     // Data files written at once (pages too), kept in memory only as paths
     // (see `output::Spill`).
     let (prepared, mut outputs) = prepare(site, lang, strings, |files| files.put(site.spill));
-    let keep = |mut o: Output| match site.spill {
-        Some(s) => s.put(o),
-        None => {
-            // Kept in memory: without the room it was rendered with.
-            o.bytes.shrink_to_fit();
-            o
-        }
-    };
+    // Pages are rendered with room to spare (`PAGE_ROOM`): `keep` drops it.
+    let keep = |o: Output| super::keep(site.spill, o);
     // Lists, facets and reports grow with the plan (a report page of a
     // 10,000-action plan is megabytes): start them first, so that no core is
     // left idle while another finishes one at the end. Outputs are sorted later.
