@@ -102,31 +102,17 @@ pub fn make(
     let report_known =
         |n: usize| known(&doc.reports[n].url, origins.as_ref().map(|o| &o.reports[n]));
     let values = memo.is_some();
-    // All lists at once: a few reports are as large as thousands of actions.
-    let ((lines, objectives), (actions, (reports, pages))) = rayon::join(
-        || {
-            rayon::join(
-                || shares(0, &doc.lines, old, |_| None, |l| Share::of(l, values)),
-                || shares(1, &doc.objectives, old, |_| None, |o| Share::of(o, values)),
-            )
+    let lists = all_lists([
+        &|| shares(0, &doc.lines, old, |_| None, |l| Share::of(l, values)),
+        &|| shares(1, &doc.objectives, old, |_| None, |o| Share::of(o, values)),
+        &|| {
+            shares(2, &doc.actions, old, action_known, |a| {
+                Share::of_action(a, &words, values)
+            })
         },
-        || {
-            rayon::join(
-                || {
-                    shares(2, &doc.actions, old, action_known, |a| {
-                        Share::of_action(a, &words, values)
-                    })
-                },
-                || {
-                    rayon::join(
-                        || shares(3, &doc.reports, old, report_known, |r| Share::of(r, values)),
-                        || shares(4, &doc.pages, old, |_| None, |p| Share::of(p, values)),
-                    )
-                },
-            )
-        },
-    );
-    let lists = [lines, objectives, actions, reports, pages];
+        &|| shares(3, &doc.reports, old, report_known, |r| Share::of(r, values)),
+        &|| shares(4, &doc.pages, old, |_| None, |p| Share::of(p, values)),
+    ]);
     crate::timings::lap("  data: shares");
     let outline = memo.and_then(|_| super::fingerprint::of(&(&doc.site, doc.plan)));
     let last: Option<Vec<Arc<Share>>> =
@@ -246,17 +232,25 @@ pub fn template_data(doc: &Document) -> Value {
     fn each<T: Serialize + Sync>(items: &[T]) -> Vec<Value> {
         items.par_iter().map(Value::from_serializable).collect()
     }
-    // All lists at once, as in `make`.
+    let lists = all_lists([
+        &|| each(&doc.lines),
+        &|| each(&doc.objectives),
+        &|| each(&doc.actions),
+        &|| each(&doc.reports),
+        &|| each(&doc.pages),
+    ]);
+    data_value(doc, lists)
+}
+
+/// Something made for each of the document's lists (`LISTS`' order), all
+/// at once: a few reports are as large as thousands of actions.
+fn all_lists<R: Send>(make: [&(dyn Fn() -> R + Sync); 5]) -> [R; 5] {
+    let [lines, objectives, actions, reports, pages] = make;
     let ((lines, objectives), (actions, (reports, pages))) = rayon::join(
-        || rayon::join(|| each(&doc.lines), || each(&doc.objectives)),
-        || {
-            rayon::join(
-                || each(&doc.actions),
-                || rayon::join(|| each(&doc.reports), || each(&doc.pages)),
-            )
-        },
+        || rayon::join(lines, objectives),
+        || rayon::join(actions, || rayon::join(reports, pages)),
     );
-    data_value(doc, [lines, objectives, actions, reports, pages])
+    [lines, objectives, actions, reports, pages]
 }
 
 /// The templates' `data`: `Value::from_serializable(doc)`, its lists' elements
