@@ -11,6 +11,7 @@ use icu_experimental::dimension::currency::CurrencyType;
 use icu_experimental::dimension::percent::formatter::PercentFormatter;
 use icu_locale::Locale;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 use tera::{Kwargs, State, TeraResult, Value};
 
@@ -136,6 +137,31 @@ pub fn percent(x: f64, decimals: usize, lang: &str) -> String {
 
 /// `2016-12-31` in words: `31 de desembre del 2016`, `December 31, 2016`.
 pub fn date(iso: &str, lang: &str) -> Option<String> {
+    thread_local! {
+        /// Dates formatted by this thread, by language: a plan's dates are
+        /// few (its updates share days) and are printed on many pages.
+        static DATES: RefCell<HashMap<String, HashMap<String, Option<String>>>> =
+            RefCell::new(HashMap::new());
+    }
+    /// A thread keeps at most this many dates per language (a preview runs
+    /// for hours while files change): past it, it starts again.
+    const KEPT: usize = 10_000;
+    DATES.with(|dates| {
+        if let Some(found) = dates.borrow().get(lang).and_then(|d| d.get(iso)) {
+            return found.clone();
+        }
+        let made = format_date(iso, lang);
+        let mut dates = dates.borrow_mut();
+        let of_lang = dates.entry(lang.to_string()).or_default();
+        if of_lang.len() >= KEPT {
+            of_lang.clear();
+        }
+        of_lang.insert(iso.to_string(), made.clone());
+        made
+    })
+}
+
+fn format_date(iso: &str, lang: &str) -> Option<String> {
     let d = crate::load::values::Date::parse(iso)?;
     let icu = IcuDate::try_new_iso(d.year, d.month, d.day).ok()?;
     Some(match formatters(lang) {
@@ -297,5 +323,16 @@ mod tests {
         assert_eq!(date("2016-04-01", "ca").unwrap(), "1 d’abril del 2016");
         assert_eq!(date("2016-12-31", "es").unwrap(), "31 de diciembre de 2016");
         assert_eq!(date("2016-12-31", "en").unwrap(), "December 31, 2016");
+        // Asked again (now from this thread's cache): the same answers.
+        for _ in 0..2 {
+            for (lang, iso) in [
+                ("ca", "2016-12-31"),
+                ("en", "2016-12-31"),
+                ("ca", "2016-13-01"),
+            ] {
+                assert_eq!(date(iso, lang), format_date(iso, lang));
+            }
+        }
+        assert_eq!(date("2016-13-01", "ca"), None);
     }
 }
