@@ -1,5 +1,5 @@
 //! The built-in theme writes some small components out where they run once
-//! per action (`action.html`, `timeline_item`, `money_table`), because a
+//! per action (`action.html`, `partials/timeline_item.html`, `money_table`), because a
 //! component call costs a new context (docs/performance.md, seventh round).
 //! Those copies must say exactly what the components say: a status badge or
 //! an SDG chip is the same markup on an action page (a copy) as on the list
