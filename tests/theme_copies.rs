@@ -67,10 +67,14 @@ fn written_out_components_are_the_components() {
         let mut elsewhere = BTreeSet::new();
         for o in outputs.iter().filter(|o| o.path.ends_with(".html")) {
             let html = std::str::from_utf8(&o.bytes).expect("pages are UTF-8");
-            let lang = (languages.iter())
-                .find(|l| o.path.starts_with(&format!("{l}/")))
-                .map_or(c.config.default_language.clone(), |l| l.to_string());
-            let action_page = o.path.contains("actions/") && o.path.matches('/').count() >= 2;
+            let prefixed =
+                (languages.iter()).find_map(|l| Some((l, o.path.strip_prefix(&format!("{l}/"))?)));
+            let (lang, rest) = prefixed.map_or(
+                (c.config.default_language.clone(), o.path.as_str()),
+                |(l, rest)| (l.to_string(), rest),
+            );
+            // `actions/1.1.7/index.html`, not the list at `actions/index.html`.
+            let action_page = rest.starts_with("actions/") && rest != "actions/index.html";
             for (open, whole) in occurrences(html, piece) {
                 let key = (lang.clone(), open);
                 forms.entry(key.clone()).or_default().insert(whole);
