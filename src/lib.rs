@@ -209,6 +209,7 @@ fn compile_with(
     timings::lap("sitemap and static files");
     output::add_manifest_with(&mut outputs, spill);
     timings::lap("manifest");
+    timings::templates();
     Ok(Compiled {
         config,
         plan,

@@ -1,10 +1,12 @@
 //! Stage timings for performance work: with `RETIMENT_TIMINGS=1` in the
 //! environment, each `lap` prints how long the stage since the previous lap
-//! took (on standard error), with the memory in use and its peak so far.
-//! Off, a lap costs one check of a flag.
+//! took (on standard error), with the memory in use and its peak so far,
+//! and `templates` how long the pages of each template took to render, all
+//! threads together. Off, a lap costs one check of a flag.
 
+use std::collections::BTreeMap;
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 fn enabled() -> bool {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
@@ -37,6 +39,45 @@ pub fn lap(label: &str) {
             );
         }
         *last = Some(now);
+    }
+}
+
+/// Time and pages rendered by template.
+static TEMPLATES: Mutex<BTreeMap<&'static str, (Duration, usize)>> = Mutex::new(BTreeMap::new());
+
+/// While alive, times one page of `template` (nothing when timings are off).
+pub struct PageTimer(Option<(&'static str, Instant)>);
+
+pub fn page(template: &'static str) -> PageTimer {
+    PageTimer(enabled().then(|| (template, Instant::now())))
+}
+
+impl Drop for PageTimer {
+    fn drop(&mut self) {
+        if let Some((template, since)) = self.0 {
+            if let Ok(mut m) = TEMPLATES.lock() {
+                let entry = m.entry(template).or_default();
+                entry.0 += since.elapsed();
+                entry.1 += 1;
+            }
+        }
+    }
+}
+
+/// Print, then forget, the time the pages of each template took, most first.
+pub fn templates() {
+    if !enabled() {
+        return;
+    }
+    let Ok(mut m) = TEMPLATES.lock() else { return };
+    let mut rows: Vec<_> = std::mem::take(&mut *m).into_iter().collect();
+    rows.sort_by_key(|(_, (time, _))| std::cmp::Reverse(*time));
+    for (template, (time, pages)) in rows {
+        let ms = time.as_secs_f64() * 1e3;
+        eprintln!(
+            "  {ms:>7.1} ms  rendering {template} ({pages} pages, {:.1} µs each, all threads)",
+            ms * 1e3 / pages as f64
+        );
     }
 }
 

@@ -21,6 +21,16 @@ pub struct Facet {
     pub path: String,
     /// Action ids, in natural order.
     pub actions: Vec<String>,
+    /// How many of them have each status, in the order of `Status::ALL`.
+    pub status_counts: [usize; STATUSES],
+}
+
+const STATUSES: usize = crate::load::values::Status::ALL.len();
+
+/// Where `a`'s status is in `Status::ALL`.
+fn status_index(a: &Action) -> usize {
+    use crate::load::values::Status;
+    (Status::ALL.iter().position(|s| *s == a.status)).unwrap_or(0)
 }
 
 /// The folder of each facet kind, and its overview template.
@@ -45,23 +55,27 @@ pub fn facets(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Facet> {
     let mut out = Vec::new();
     // Statuses and goals in one pass over the actions (they come in order).
     let mut by_status: Vec<Vec<String>> = vec![Vec::new(); Status::ALL.len()];
-    let mut by_goal: Vec<Vec<String>> = vec![Vec::new(); 17];
+    let mut by_goal: Vec<(Vec<String>, [usize; STATUSES])> = vec![Default::default(); 17];
     for a in &plan.actions {
         if let Some(n) = Status::ALL.iter().position(|s| *s == a.status) {
             by_status[n].push(a.id.clone());
         }
         for &goal in &a.sdgs {
-            if let Some(list) = by_goal.get_mut(usize::from(goal).wrapping_sub(1)) {
+            if let Some((list, counts)) = by_goal.get_mut(usize::from(goal).wrapping_sub(1)) {
                 // A goal written twice in one file lists the action once.
                 if list.last() != Some(&a.id) {
                     list.push(a.id.clone());
+                    counts[status_index(a)] += 1;
                 }
             }
         }
     }
-    for (status, actions) in Status::ALL.into_iter().zip(by_status) {
+    for (n, (status, actions)) in Status::ALL.into_iter().zip(by_status).enumerate() {
         let key = status.as_str().to_string();
+        let mut status_counts = [0; STATUSES];
+        status_counts[n] = actions.len();
         out.push(Facet {
+            status_counts,
             kind: "status",
             path: format!("status/{key}/"),
             name: key.clone(),
@@ -69,8 +83,9 @@ pub fn facets(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Facet> {
             actions,
         });
     }
-    for (goal, actions) in (1..=17u8).zip(by_goal) {
+    for (goal, (actions, status_counts)) in (1..=17u8).zip(by_goal) {
         out.push(Facet {
+            status_counts,
             kind: "sdg",
             key: goal.to_string(),
             name: goal.to_string(),
@@ -101,25 +116,28 @@ pub fn facets(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Facet> {
         // slug → (name, path of the first file that wrote it, actions). The
         // name that appears first keeps the page; every use of another name
         // with its slug is an error.
-        let mut by_slug: BTreeMap<String, (String, &str, Vec<String>)> = BTreeMap::new();
+        type Page<'a> = (String, &'a str, Vec<String>, [usize; STATUSES]);
+        let mut by_slug: BTreeMap<String, Page> = BTreeMap::new();
         for name in names {
             let uses = &by_name[name];
             let s = match slug::slugify(name) {
                 s if s.is_empty() => "-".to_string(),
                 s => s,
             };
-            let Some((first, first_path, _)) = by_slug.get(&s) else {
+            let Some((first, first_path, _, _)) = by_slug.get(&s) else {
                 let mut actions: Vec<String> = Vec::with_capacity(uses.len());
+                let mut counts = [0; STATUSES];
                 // A name written twice in one file lists the action once.
                 let mut last = None;
                 for &n in uses {
                     if last != Some(n) {
                         actions.push(plan.actions[n].id.clone());
+                        counts[status_index(&plan.actions[n])] += 1;
                     }
                     last = Some(n);
                 }
                 let path = plan.actions[uses[0]].text.path.as_str();
-                by_slug.insert(s, (name.to_string(), path, actions));
+                by_slug.insert(s, (name.to_string(), path, actions, counts));
                 continue;
             };
             for &n in uses {
@@ -137,8 +155,9 @@ pub fn facets(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Facet> {
                 );
             }
         }
-        for (key, (name, _, actions)) in by_slug {
+        for (key, (name, _, actions, status_counts)) in by_slug {
             out.push(Facet {
+                status_counts,
                 kind,
                 path: format!("{}/{key}/", folder(kind)),
                 key,

@@ -3,6 +3,8 @@
 //! arguments (like Hugo's `partialCached`). The built-in theme renders each
 //! row of its action tables this way: an action is listed on about a dozen
 //! pages (its objective, its line, the full list, each of its facets).
+//! With `each=list` one call includes the template once for each item of
+//! the list, with one lock: a table's rows in one call instead of one each.
 //!
 //! A cached template sees the variables every page of its language shares
 //! (`data`, `index`, `site`, `t`, `lang`…) and its arguments, never `page`
@@ -28,10 +30,8 @@ const MAX_DEPTH: u32 = 8;
 pub struct Fragments {
     /// The variables the language's pages share.
     base: Context,
-    /// By the Tera that rendered it (the built-in theme has two: as
-    /// written and minified; the preview loads a new one when a template
-    /// changes) and the include's template and arguments.
-    done: Mutex<HashMap<(u64, String), Value>>,
+    /// By `Key`.
+    done: Mutex<HashMap<String, Value>>,
 }
 
 impl Fragments {
@@ -85,19 +85,138 @@ pub fn register(tera: &mut Tera) -> Arc<OnceLock<Weak<Tera>>> {
 
 fn include(id: u64, tera: &OnceLock<Weak<Tera>>, kwargs: &Kwargs) -> TeraResult<Value> {
     let template: String = kwargs.must_get("template")?;
+    let each: Option<Value> = kwargs.get("each")?;
+    // Without `each`, `var` is an argument like any other.
+    let var: Option<String> = match each {
+        Some(_) => Some(kwargs.get("var")?.unwrap_or_else(|| "item".to_string())),
+        None => None,
+    };
+    let reserved = |k: &str| k == "template" || (each.is_some() && (k == "each" || k == "var"));
     let mut args: Vec<(&str, &Value)> = (kwargs.iter())
         .filter_map(|(k, v)| Some((k.as_str()?, v)))
-        .filter(|(k, _)| *k != "template")
+        .filter(|(k, _)| !reserved(k))
         .collect();
-    args.sort_unstable_by_key(|(k, _)| *k);
-    // JSON tells `1` from `"1"`, which a template may tell apart too.
-    let key = serde_json::to_string(&(&template, &args)).map_err(tera::Error::message)?;
     let Some(fragments) = CURRENT.with(|c| c.borrow().clone()) else {
         return Err(tera::Error::message(format!(
             "{FUNCTION} is only available while a page is rendered"
         )));
     };
-    let key = (id, key);
+    let Some(each) = each else {
+        let key = Key::new(id, &template, &args, None)?;
+        return fragment(tera, &fragments, &template, &args, key, None);
+    };
+    let var = var.unwrap_or_default();
+    if args.iter().any(|(k, _)| *k == var) {
+        return Err(tera::Error::message(format!(
+            "{FUNCTION}: `{var}` is both an argument and the name of each item (var)"
+        )));
+    }
+    let Some(items) = each.as_array() else {
+        return Err(tera::Error::message(format!(
+            "{FUNCTION}: `each` must be a list, got {}",
+            each.name()
+        )));
+    };
+    args.sort_unstable_by_key(|(k, _)| *k);
+    let keys = keys_of(id, &template, &args, &var, items)?;
+    // One lock for the whole list: most of its items were made by other pages.
+    let found: Vec<Option<Value>> = {
+        let done = lock(&fragments.done);
+        keys.iter().map(|k| done.get(&k.0).cloned()).collect()
+    };
+    let mut html = String::new();
+    for ((item, key), found) in items.iter().zip(keys).zip(found) {
+        let v = match found {
+            Some(v) => v,
+            None => fragment(tera, &fragments, &template, &args, key, Some((&var, item)))?,
+        };
+        html.push_str(v.as_str().unwrap_or_default());
+    }
+    Ok(Value::safe_string(&html))
+}
+
+/// What identifies a fragment: the Tera that renders it (the built-in
+/// theme has two: as written and minified; the preview loads a new one when
+/// a template changes), its template and its arguments, sorted by name.
+struct Key(String);
+
+impl Key {
+    /// `item` is the argument named `var` of one item of `each`.
+    fn new(
+        tera: u64,
+        template: &str,
+        args: &[(&str, &Value)],
+        item: Option<(&str, &Value)>,
+    ) -> TeraResult<Key> {
+        let mut all: Vec<(&str, &Value)> = args.to_vec();
+        all.extend(item);
+        all.sort_unstable_by_key(|(k, _)| *k);
+        let mut key = Key::start(tera, template)?;
+        for (name, value) in all {
+            key.push(name, value)?;
+        }
+        Ok(key)
+    }
+
+    fn start(tera: u64, template: &str) -> TeraResult<Key> {
+        let mut key = Key(tera.to_string());
+        key.push_json(&template)?;
+        Ok(key)
+    }
+
+    fn push(&mut self, name: &str, value: &Value) -> TeraResult<()> {
+        self.push_json(&name)?;
+        self.push_json(value)
+    }
+
+    /// JSON tells `1` from `"1"`, which a template may tell apart too; a
+    /// name or value in JSON cannot run into the next one.
+    fn push_json(&mut self, x: &impl serde::Serialize) -> TeraResult<()> {
+        self.0.push(' ');
+        let json = serde_json::to_string(x).map_err(tera::Error::message)?;
+        self.0.push_str(&json);
+        Ok(())
+    }
+}
+
+/// The keys of a list's items: the arguments before and after `var`, in
+/// name order, are written once.
+fn keys_of(
+    tera: u64,
+    template: &str,
+    args: &[(&str, &Value)],
+    var: &str,
+    items: &[Value],
+) -> TeraResult<Vec<Key>> {
+    let (before, after): (Vec<_>, Vec<_>) = args.iter().partition(|(k, _)| *k < var);
+    let mut head = Key::start(tera, template)?;
+    for (name, value) in before {
+        head.push(name, value)?;
+    }
+    let mut tail = Key(String::new());
+    for (name, value) in after {
+        tail.push(name, value)?;
+    }
+    (items.iter())
+        .map(|item| {
+            let mut key = Key(head.0.clone());
+            key.push(var, item)?;
+            key.0.push_str(&tail.0);
+            Ok(key)
+        })
+        .collect()
+}
+
+/// The fragment of `key`: from the cache, or rendered and kept.
+fn fragment(
+    tera: &OnceLock<Weak<Tera>>,
+    fragments: &Fragments,
+    template: &str,
+    args: &[(&str, &Value)],
+    key: Key,
+    item: Option<(&str, &Value)>,
+) -> TeraResult<Value> {
+    let key = key.0;
     if let Some(v) = lock(&fragments.done).get(&key) {
         return Ok(v.clone());
     }
@@ -111,11 +230,11 @@ fn include(id: u64, tera: &OnceLock<Weak<Tera>>, kwargs: &Kwargs) -> TeraResult<
         )));
     }
     let mut cx = fragments.base.clone();
-    for (k, v) in args {
-        cx.insert_value(k.to_string(), v.clone());
+    for (k, v) in args.iter().chain(item.as_ref()) {
+        cx.insert_value(k.to_string(), (*v).clone());
     }
     DEPTH.with(|d| d.set(depth + 1));
-    let rendered = tera.render(&template, &cx);
+    let rendered = tera.render(template, &cx);
     DEPTH.with(|d| d.set(depth));
     // Tera shows a function's error by its message alone: the cause goes in it.
     let html = rendered.map_err(|e| {
@@ -173,6 +292,48 @@ mod tests {
         let want = "<ca|a&amp;b|no page><ca|c|no page><ca|a&amp;b|no page>";
         assert_eq!(html.unwrap(), want);
         assert_eq!(lock(&f.done).len(), 2);
+    }
+
+    #[test]
+    fn a_list_is_each_item_included_in_turn_sharing_the_cache() {
+        let row = "<{{ lang }}|{{ id }}|{{ wide }}>";
+        let page = "{{ include_cached(template=\"row.html\", id=\"c\", wide=1) }}/\
+            {{ include_cached(template=\"row.html\", each=ids, var=\"id\", wide=1) }}/\
+            {{ include_cached(template=\"row.html\", each=[], var=\"id\", wide=1) }}/\
+            {{ include_cached(template=\"item.html\", each=[1, \"1\"]) }}";
+        let mut cx = Context::new();
+        cx.insert("ids", &["a&b", "c", "a&b"]);
+        let templates = [
+            ("row.html", row),
+            (
+                "item.html",
+                "{% if item is number %}n{% else %}s{% endif %}",
+            ),
+            ("page.html", page),
+        ];
+        let (html, f) = render(&templates, &cx);
+        let want = "<ca|c|1>/<ca|a&amp;b|1><ca|c|1><ca|a&amp;b|1>//ns";
+        assert_eq!(html.unwrap(), want);
+        // `c` once for both forms, `a&b` once for its two items, and 1 and "1".
+        assert_eq!(lock(&f.done).len(), 4);
+    }
+
+    #[test]
+    fn a_list_that_is_not_one_or_an_item_named_like_an_argument_is_an_error() {
+        for (page, says) in [
+            (
+                "{{ include_cached(template=\"row.html\", each=\"ab\") }}",
+                "`each` must be a list, got string",
+            ),
+            (
+                "{{ include_cached(template=\"row.html\", each=[1], var=\"n\", n=2) }}",
+                "`n` is both an argument and the name of each item",
+            ),
+        ] {
+            let templates = [("row.html", "{{ item }}"), ("page.html", page)];
+            let text = render(&templates, &Context::new()).0.unwrap_err();
+            assert!(text.contains(says), "{text}");
+        }
     }
 
     #[test]

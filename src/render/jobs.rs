@@ -232,13 +232,16 @@ pub fn jobs(site: &SiteInput, lang: &str, strings: &serde_json::Value, v: &Entit
             .unwrap_or(key)
             .to_string()
     };
+    // The goals and their counts, from the facet index: counting them in
+    // the template scans every action once per goal.
+    let sdgs = facet_list(site, lang, "sdg");
     jobs.push(Job {
         template: "actions.html",
         kind: "actions",
         path: "actions/".into(),
         title: s("actions_title"),
         text: None,
-        extra: vec![],
+        extra: vec![("sdgs", Value::from_serializable(&sdgs))],
     });
     jobs.push(Job {
         template: "reports.html",
@@ -303,10 +306,7 @@ pub fn jobs(site: &SiteInput, lang: &str, strings: &serde_json::Value, v: &Entit
     });
     for (kind, folder) in super::facets::KINDS {
         let of_kind: Vec<_> = facets.iter().filter(|f| f.kind == *kind).collect();
-        let list: Vec<_> = of_kind
-            .iter()
-            .map(|f| json!({ "key": f.key, "name": f.name, "url": data::url(config, lang, &f.path), "count": f.actions.len() }))
-            .collect();
+        let list = facet_list(site, lang, kind);
         let title = strings
             .get("facets")
             .and_then(|f| f.get(*folder))
@@ -348,6 +348,15 @@ pub fn jobs(site: &SiteInput, lang: &str, strings: &serde_json::Value, v: &Entit
     jobs
 }
 
+/// The values of one facet kind, in order, with their action counts: the
+/// `facets` of an overview page (and the goals of the list of actions).
+fn facet_list(site: &SiteInput, lang: &str, kind: &str) -> Vec<serde_json::Value> {
+    (site.facets.iter())
+        .filter(|f| f.kind == kind)
+        .map(|f| json!({ "key": f.key, "name": f.name, "url": data::url(site.config, lang, &f.path), "count": f.actions.len() }))
+        .collect()
+}
+
 /// `facet` of a facet page: made as a template value at once (no JSON on
 /// the way), since the preview makes every facet's again on each rebuild.
 fn facet_value(f: &super::facets::Facet, url: String) -> Value {
@@ -362,5 +371,12 @@ fn facet_value(f: &super::facets::Facet, url: String) -> Value {
     m.insert("name".into(), Value::from(f.name.as_str()));
     m.insert("url".into(), Value::from(url));
     m.insert("actions".into(), Value::from(ids));
+    let counts = (crate::load::values::Status::ALL.iter())
+        .zip(f.status_counts)
+        .map(|(s, n)| (s.as_str().into(), Value::from(n)));
+    m.insert(
+        "status_counts".into(),
+        Value::from(counts.collect::<tera::Map>()),
+    );
     Value::from(m)
 }

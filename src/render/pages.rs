@@ -231,6 +231,7 @@ pub fn render_job(site: &SiteInput, prepared: &Prepared, job: &Job) -> Result<Ou
         plan.resolve_content_path(path)
             .map(|(kind, id)| data::url(config, lang, &page_path(kind, &id)))
     };
+    let _timer = crate::timings::page(job.template);
     let text = job.text.and_then(|r| r.get(plan, lang));
     let content = text.map_or(String::new(), |t| {
         let cx = markdown::Context {
