@@ -273,6 +273,9 @@ fn build(opts: Options) -> ExitCode {
                 out.display(),
                 started.elapsed().as_millis()
             );
+            // The process ends here: leaving the plan and its outputs to the
+            // system saves freeing them one by one (60 ms at 10,000 actions).
+            std::mem::forget(compiled);
             ExitCode::SUCCESS
         }
         Err(BuildError::Content(diags)) => {

@@ -13,13 +13,13 @@ fn enabled() -> bool {
     *ON.get_or_init(|| std::env::var_os("RETIMENT_TIMINGS").is_some_and(|v| v != "0"))
 }
 
-static LAST: Mutex<Option<Instant>> = Mutex::new(None);
+static LAST: Mutex<Option<(Instant, Option<f64>)>> = Mutex::new(None);
 
 /// Start timing from now (prints nothing).
 pub fn start() {
     if enabled() {
         if let Ok(mut last) = LAST.lock() {
-            *last = Some(Instant::now());
+            *last = Some((Instant::now(), cpu_ms()));
         }
     }
 }
@@ -30,16 +30,30 @@ pub fn lap(label: &str) {
         return;
     }
     let now = Instant::now();
+    let cpu = cpu_ms();
     if let Ok(mut last) = LAST.lock() {
-        if let Some(before) = *last {
-            eprintln!(
-                "  {:>7.1} ms  {label}{}",
-                (now - before).as_secs_f64() * 1e3,
-                memory()
-            );
+        if let Some((before, cpu_before)) = *last {
+            let wall = (now - before).as_secs_f64() * 1e3;
+            // How many cores the stage kept busy (the clock ticks are 10 ms).
+            let cores = match (cpu, cpu_before) {
+                (Some(c), Some(b)) if wall >= 50.0 => format!(", {:.1} cores", (c - b) / wall),
+                _ => String::new(),
+            };
+            eprintln!("  {wall:>7.1} ms  {label}{}{cores}", memory());
         }
-        *last = Some(now);
+        *last = Some((now, cpu));
     }
+}
+
+/// The CPU time of the whole process so far (user and system, all
+/// threads), where the system tells (Linux).
+fn cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name, in parentheses, may hold spaces: count after it.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i)?.parse::<f64>().ok();
+    // utime and stime are fields 14 and 15 of the line, in 1/100 s.
+    Some((ticks(11)? + ticks(12)?) * 10.0)
 }
 
 /// Time and pages rendered by template.

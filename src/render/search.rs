@@ -104,11 +104,13 @@ pub fn index(plan: &Plan, config: &Config, lang: &str) -> Output {
             .iter()
             .map(|p| (Kind::Page, "page", p.slug.clone(), &p.text)),
     );
-    let out: Vec<Doc> = docs
+    // Each document in JSON on its own, on every core, then joined: the
+    // index of 10,000 actions is 30 MB of JSON, 70 ms on one core.
+    let out: Vec<Vec<u8>> = docs
         .par_iter()
         .map(|(k, kind, id, default)| {
             let t = plan.text(*k, id, lang, default);
-            Doc {
+            let doc = Doc {
                 kind,
                 id,
                 title: &t.title,
@@ -116,11 +118,19 @@ pub fn index(plan: &Plan, config: &Config, lang: &str) -> Output {
                 url: url(config, lang, &page_path(*k, id)),
                 summary: t.summary.as_deref().unwrap_or(""),
                 text: plain_text(&t.body),
-            }
+            };
+            serde_json::to_vec(&doc).unwrap_or_default()
         })
         .collect();
-    let mut bytes = serde_json::to_vec(&out).unwrap_or_default();
-    bytes.push(b'\n');
+    let mut bytes = Vec::with_capacity(out.iter().map(|d| d.len() + 1).sum::<usize>() + 2);
+    bytes.push(b'[');
+    for (n, doc) in out.iter().enumerate() {
+        if n > 0 {
+            bytes.push(b',');
+        }
+        bytes.extend_from_slice(doc);
+    }
+    bytes.extend_from_slice(b"]\n");
     Output {
         path: index_path(config, lang),
         bytes,
