@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod history;
 pub mod load;
 pub mod markdown;
+pub mod markdown_links;
 pub mod markdown_minified;
 pub mod model;
 pub mod model_action;
