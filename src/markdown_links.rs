@@ -21,7 +21,7 @@ pub fn all_resolve(body: &str, resolves: impl Fn(&str) -> bool) -> bool {
     for (at, _) in body.match_indices("@/") {
         let rest = &body[at..];
         let end = rest
-            .find(|c: char| c == ')' || c == '>' || c.is_whitespace() || "\"'<[]`|".contains(c))
+            .find(|c: char| c == ')' || c == '>' || ends(c) || "\"'<[]`|".contains(c))
             .unwrap_or(rest.len());
         let (target, after) = rest.split_at(end);
         // `<…>` destinations may hold spaces: only their `>` ends them.
@@ -29,7 +29,7 @@ pub fn all_resolve(body: &str, resolves: impl Fn(&str) -> bool) -> bool {
         let ended = match after.chars().next() {
             None => !angled,
             Some('>') => angled,
-            Some(c) => !angled && (c == ')' || c.is_whitespace()),
+            Some(c) => !angled && (c == ')' || ends(c)),
         };
         // Parentheses nest inside a destination, escapes and references change it.
         let plain = !target.contains(['(', '\\', '&']);
@@ -38,6 +38,12 @@ pub fn all_resolve(body: &str, resolves: impl Fn(&str) -> bool) -> bool {
         }
     }
     true
+}
+
+/// Whether `c` ends a destination not in `<…>`: an ASCII space or control
+/// character (and not, say, a no-break space, which may be inside one).
+fn ends(c: char) -> bool {
+    c == ' ' || c.is_ascii_control()
 }
 
 #[cfg(test)]
@@ -119,6 +125,7 @@ mod tests {
         ];
         let closing = [
             ")", ">)", ">", " \"t\")", "x)", ">x)", "\\)x)", "(x))", " x>)", "`", "|x)", "\n", "",
+            "\u{a0}x)", "\tx)",
         ];
         let text = ["", " ", "\n", "\n\n", "| a |\n|---|\n| ", "x", "[a]\n\n"];
         (
