@@ -2,6 +2,7 @@
 //! municipality, listing its actions, plus an overview page per facet kind.
 //! Built from an index made in one pass over the actions.
 
+use crate::derive::StatusCounts;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Action, Plan};
 use serde::Serialize;
@@ -21,16 +22,8 @@ pub struct Facet {
     pub path: String,
     /// Action ids, in natural order.
     pub actions: Vec<String>,
-    /// How many of them have each status, in the order of `Status::ALL`.
-    pub status_counts: [usize; STATUSES],
-}
-
-const STATUSES: usize = crate::load::values::Status::ALL.len();
-
-/// Where `a`'s status is in `Status::ALL`.
-fn status_index(a: &Action) -> usize {
-    use crate::load::values::Status;
-    (Status::ALL.iter().position(|s| *s == a.status)).unwrap_or(0)
+    /// How many of them have each status.
+    pub status_counts: StatusCounts,
 }
 
 /// The folder of each facet kind, and its overview template.
@@ -54,26 +47,26 @@ pub fn facets(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Facet> {
     use crate::load::values::Status;
     let mut out = Vec::new();
     // Statuses and goals in one pass over the actions (they come in order).
-    let mut by_status: Vec<Vec<String>> = vec![Vec::new(); Status::ALL.len()];
-    let mut by_goal: Vec<(Vec<String>, [usize; STATUSES])> = vec![Default::default(); 17];
+    let mut by_status: Vec<(Vec<String>, StatusCounts)> =
+        vec![Default::default(); Status::ALL.len()];
+    let mut by_goal: Vec<(Vec<String>, StatusCounts)> = vec![Default::default(); 17];
     for a in &plan.actions {
         if let Some(n) = Status::ALL.iter().position(|s| *s == a.status) {
-            by_status[n].push(a.id.clone());
+            by_status[n].0.push(a.id.clone());
+            by_status[n].1.add(a.status);
         }
         for &goal in &a.sdgs {
             if let Some((list, counts)) = by_goal.get_mut(usize::from(goal).wrapping_sub(1)) {
                 // A goal written twice in one file lists the action once.
                 if list.last() != Some(&a.id) {
                     list.push(a.id.clone());
-                    counts[status_index(a)] += 1;
+                    counts.add(a.status);
                 }
             }
         }
     }
-    for (n, (status, actions)) in Status::ALL.into_iter().zip(by_status).enumerate() {
+    for (status, (actions, status_counts)) in Status::ALL.into_iter().zip(by_status) {
         let key = status.as_str().to_string();
-        let mut status_counts = [0; STATUSES];
-        status_counts[n] = actions.len();
         out.push(Facet {
             status_counts,
             kind: "status",
@@ -116,7 +109,7 @@ pub fn facets(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Facet> {
         // slug → (name, path of the first file that wrote it, actions). The
         // name that appears first keeps the page; every use of another name
         // with its slug is an error.
-        type Page<'a> = (String, &'a str, Vec<String>, [usize; STATUSES]);
+        type Page<'a> = (String, &'a str, Vec<String>, StatusCounts);
         let mut by_slug: BTreeMap<String, Page> = BTreeMap::new();
         for name in names {
             let uses = &by_name[name];
@@ -126,13 +119,13 @@ pub fn facets(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Facet> {
             };
             let Some((first, first_path, _, _)) = by_slug.get(&s) else {
                 let mut actions: Vec<String> = Vec::with_capacity(uses.len());
-                let mut counts = [0; STATUSES];
+                let mut counts = StatusCounts::default();
                 // A name written twice in one file lists the action once.
                 let mut last = None;
                 for &n in uses {
                     if last != Some(n) {
                         actions.push(plan.actions[n].id.clone());
-                        counts[status_index(&plan.actions[n])] += 1;
+                        counts.add(plan.actions[n].status);
                     }
                     last = Some(n);
                 }

@@ -371,12 +371,9 @@ fn facet_value(f: &super::facets::Facet, url: String) -> Value {
     m.insert("name".into(), Value::from(f.name.as_str()));
     m.insert("url".into(), Value::from(url));
     m.insert("actions".into(), Value::from(ids));
-    let counts = (crate::load::values::Status::ALL.iter())
-        .zip(f.status_counts)
-        .map(|(s, n)| (s.as_str().into(), Value::from(n)));
     m.insert(
         "status_counts".into(),
-        Value::from(counts.collect::<tera::Map>()),
+        Value::from_serializable(&f.status_counts),
     );
     Value::from(m)
 }
