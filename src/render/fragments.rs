@@ -87,12 +87,8 @@ fn include(id: u64, tera: &OnceLock<Weak<Tera>>, kwargs: &Kwargs) -> TeraResult<
     let template: String = kwargs.must_get("template")?;
     let each: Option<Value> = kwargs.get("each")?;
     // Without `each`, `var` is an argument like any other.
-    let var: Option<String> = match each {
-        Some(_) => Some(kwargs.get("var")?.unwrap_or_else(|| "item".to_string())),
-        None => None,
-    };
     let reserved = |k: &str| k == "template" || (each.is_some() && (k == "each" || k == "var"));
-    let mut args: Vec<(&str, &Value)> = (kwargs.iter())
+    let args: Vec<(&str, &Value)> = (kwargs.iter())
         .filter_map(|(k, v)| Some((k.as_str()?, v)))
         .filter(|(k, _)| !reserved(k))
         .collect();
@@ -105,7 +101,7 @@ fn include(id: u64, tera: &OnceLock<Weak<Tera>>, kwargs: &Kwargs) -> TeraResult<
         let key = Key::new(id, &template, &args, None)?;
         return fragment(tera, &fragments, &template, &args, key, None);
     };
-    let var = var.unwrap_or_default();
+    let var: String = kwargs.get("var")?.unwrap_or_else(|| "item".to_string());
     if args.iter().any(|(k, _)| *k == var) {
         return Err(tera::Error::message(format!(
             "{FUNCTION}: `{var}` is both an argument and the name of each item (var)"
@@ -117,8 +113,9 @@ fn include(id: u64, tera: &OnceLock<Weak<Tera>>, kwargs: &Kwargs) -> TeraResult<
             each.name()
         )));
     };
-    args.sort_unstable_by_key(|(k, _)| *k);
-    let keys = keys_of(id, &template, &args, &var, items)?;
+    let keys = (items.iter())
+        .map(|item| Key::new(id, &template, &args, Some((&var, item))))
+        .collect::<TeraResult<Vec<_>>>()?;
     // One lock for the whole list: most of its items were made by other pages.
     let found: Vec<Option<Value>> = {
         let done = lock(&fragments.done);
@@ -151,22 +148,13 @@ impl Key {
         let mut all: Vec<(&str, &Value)> = args.to_vec();
         all.extend(item);
         all.sort_unstable_by_key(|(k, _)| *k);
-        let mut key = Key::start(tera, template)?;
-        for (name, value) in all {
-            key.push(name, value)?;
-        }
-        Ok(key)
-    }
-
-    fn start(tera: u64, template: &str) -> TeraResult<Key> {
         let mut key = Key(tera.to_string());
         key.push_json(&template)?;
+        for (name, value) in all {
+            key.push_json(&name)?;
+            key.push_json(value)?;
+        }
         Ok(key)
-    }
-
-    fn push(&mut self, name: &str, value: &Value) -> TeraResult<()> {
-        self.push_json(&name)?;
-        self.push_json(value)
     }
 
     /// JSON tells `1` from `"1"`, which a template may tell apart too; a
@@ -177,34 +165,6 @@ impl Key {
         self.0.push_str(&json);
         Ok(())
     }
-}
-
-/// The keys of a list's items: the arguments before and after `var`, in
-/// name order, are written once.
-fn keys_of(
-    tera: u64,
-    template: &str,
-    args: &[(&str, &Value)],
-    var: &str,
-    items: &[Value],
-) -> TeraResult<Vec<Key>> {
-    let (before, after): (Vec<_>, Vec<_>) = args.iter().partition(|(k, _)| *k < var);
-    let mut head = Key::start(tera, template)?;
-    for (name, value) in before {
-        head.push(name, value)?;
-    }
-    let mut tail = Key(String::new());
-    for (name, value) in after {
-        tail.push(name, value)?;
-    }
-    (items.iter())
-        .map(|item| {
-            let mut key = Key(head.0.clone());
-            key.push(var, item)?;
-            key.0.push_str(&tail.0);
-            Ok(key)
-        })
-        .collect()
 }
 
 /// The fragment of `key`: from the cache, or rendered and kept.
