@@ -6,7 +6,7 @@
 
 mod common;
 
-use retiment::render::{self, minify, theme};
+use retiment::render::{self, theme};
 
 #[test]
 fn pages_from_minified_templates_are_the_minified_pages() {
@@ -31,20 +31,7 @@ fn pages_from_minified_templates_are_the_minified_pages() {
                 assert_eq!(f.bytes, r.bytes, "{}", f.path);
                 continue;
             }
-            let again = minify::page(&f.bytes);
-            if again != r.bytes {
-                let (a, b) = (
-                    String::from_utf8_lossy(&again),
-                    String::from_utf8_lossy(&r.bytes),
-                );
-                let at = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
-                panic!(
-                    "{}: differs from the minified page at byte {at}:\n  templates: {}\n  pages:     {}",
-                    f.path,
-                    &a[at.saturating_sub(80)..(at + 80).min(a.len())],
-                    &b[at.saturating_sub(80)..(at + 80).min(b.len())],
-                );
-            }
+            common::assert_same_minified_page(&f.path, &f.bytes, &r.bytes, "the minified page");
             pages += 1;
             fast_bytes += f.bytes.len();
             reference_bytes += r.bytes.len();

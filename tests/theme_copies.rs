@@ -232,17 +232,7 @@ fn same_pages(built_in: &Path, own: &Path) -> usize {
         if !a.path.ends_with(".html") {
             continue;
         }
-        let (path, a, b) = (&a.path, render::minify::page(&a.bytes), &b.bytes);
-        let at = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-        let near = |s: &[u8]| {
-            String::from_utf8_lossy(&s[at.saturating_sub(80)..(at + 80).min(s.len())]).to_string()
-        };
-        assert!(
-            a == *b,
-            "{path}: the copies and the components differ at byte {at}:\n  copies:     {}\n  components: {}",
-            near(&a),
-            near(b),
-        );
+        common::assert_same_minified_page(&a.path, &a.bytes, &b.bytes, "the components");
         pages += 1;
     }
     pages

@@ -174,6 +174,29 @@ pub fn assert_same_tree(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<
     );
 }
 
+/// Panics, showing where, unless `page` (rendered from the built-in theme's
+/// templates, minified once when loaded) minified again as a whole is
+/// `reference` (a page minified whole after rendering), named `what`.
+pub fn assert_same_minified_page(path: &str, page: &[u8], reference: &[u8], what: &str) {
+    let again = retiment::render::minify::page(page);
+    if again == reference {
+        return;
+    }
+    let at = again
+        .iter()
+        .zip(reference)
+        .take_while(|(x, y)| x == y)
+        .count();
+    let near = |s: &[u8]| {
+        String::from_utf8_lossy(&s[at.saturating_sub(80)..(at + 80).min(s.len())]).to_string()
+    };
+    panic!(
+        "{path}: differs from {what} at byte {at}:\n  built-in templates: {}\n  {what}: {}",
+        near(&again),
+        near(reference),
+    );
+}
+
 /// Lower-case hex SHA-256.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
