@@ -196,6 +196,8 @@ fn print(diags: &[Diagnostic], format: Format, root: &Path) {
 }
 
 fn main() -> ExitCode {
+    // Before any template value is made (see the module).
+    retiment::render::hash_seeds::install();
     let cli = Cli::parse();
     match cli.command {
         Command::Build { site, output } => build(options(site, output)),

@@ -12,6 +12,7 @@ pub mod feeds;
 pub mod fingerprint;
 pub mod format;
 pub mod fragments;
+pub mod hash_seeds;
 pub mod jobs;
 pub mod live;
 pub mod minify;

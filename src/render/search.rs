@@ -26,12 +26,14 @@ struct Doc<'a> {
     text: String,
 }
 
-/// The words of a Markdown body, without markup.
+/// The words of a Markdown body, without markup: its text joined by single
+/// spaces (blocks, line breaks and runs of blanks make one), cut at
+/// BODY_CHARS characters.
 pub fn plain_text(markdown: &str) -> String {
-    let mut out = String::new();
+    let mut words = Words::default();
     for event in Parser::new(markdown) {
-        match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+        let room = match event {
+            Event::Text(t) | Event::Code(t) => words.push(&t),
             Event::SoftBreak
             | Event::HardBreak
             | Event::End(
@@ -40,36 +42,56 @@ pub fn plain_text(markdown: &str) -> String {
                 | TagEnd::Item
                 | TagEnd::TableCell
                 | TagEnd::CodeBlock,
-            ) if !out.ends_with(' ') => {
-                out.push(' ');
+            ) => {
+                words.blank = true;
+                true
             }
-            _ => {}
-        }
-        if out.len() > BODY_CHARS * 4 {
+            _ => true,
+        };
+        if !room {
             break;
         }
     }
-    // Words joined by single spaces, cut at BODY_CHARS characters.
-    let mut text = String::with_capacity(out.len().min(BODY_CHARS * 4));
-    let mut chars = 0;
-    for word in out.split_whitespace() {
-        let sep = usize::from(!text.is_empty());
-        let n = word.chars().count();
-        if chars + sep + n > BODY_CHARS {
-            if sep == 1 && chars < BODY_CHARS {
-                text.push(' ');
-                chars += 1;
+    words.text
+}
+
+/// Text being joined in one pass: a blank seen is written as one space
+/// only when a word follows it (none leads or trails).
+#[derive(Default)]
+struct Words {
+    text: String,
+    chars: usize,
+    blank: bool,
+}
+
+impl Words {
+    /// Adds `s`; false once the text is full.
+    fn push(&mut self, s: &str) -> bool {
+        for (n, word) in s.split(char::is_whitespace).enumerate() {
+            // A piece after the first follows a blank, as does an empty one.
+            self.blank |= n > 0;
+            if word.is_empty() {
+                continue;
             }
-            text.extend(word.chars().take(BODY_CHARS - chars));
-            break;
+            if std::mem::take(&mut self.blank) && !self.text.is_empty() {
+                if self.chars == BODY_CHARS {
+                    return false;
+                }
+                self.text.push(' ');
+                self.chars += 1;
+            }
+            let n = word.chars().count();
+            if self.chars + n >= BODY_CHARS {
+                let take = BODY_CHARS - self.chars;
+                self.text.extend(word.chars().take(take));
+                self.chars = BODY_CHARS;
+                return false;
+            }
+            self.text.push_str(word);
+            self.chars += n;
         }
-        if sep == 1 {
-            text.push(' ');
-        }
-        text.push_str(word);
-        chars += sep + n;
+        true
     }
-    text
 }
 
 /// Where a language's search index is, relative to the output folder.
