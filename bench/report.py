@@ -34,6 +34,66 @@ def load(work, n):
     return counts, runs, peak
 
 
+SERVE_EDITS = ["title", "body", "progress"]
+
+
+def load_serve(work, n):
+    """bench/serve_latency.py's times for each kind of edit, when measured."""
+    out = {}
+    for edit in SERVE_EDITS:
+        path = os.path.join(work, str(n), f"serve-{edit}.json")
+        if os.path.exists(path):
+            with open(path) as f:
+                out[edit] = json.load(f)
+    return out
+
+
+def median(xs):
+    xs = sorted(xs)
+    mid = len(xs) // 2
+    return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
+
+
+def targets(work, sizes, medians, peaks, versions):
+    """Issue 6's targets, each against this run's figures: measured, met or not."""
+    rows = []
+    yes = lambda ok: "yes" if ok else "**no**"
+    if (10_000, "retiment") in medians:
+        rt = medians[(10_000, "retiment")]
+        if (10_000, "hugo") in medians:
+            hu = medians[(10_000, "hugo")]
+            rows.append(f"| 10,000 actions: wall time ≤ Hugo's (aim: half) | {rt / hu:.2f}× (median {rt:.2f} s against "
+                        f"{hu:.2f} s) | {yes(rt <= hu)}{', and half' if rt <= hu / 2 else ''} |")
+        if (10_000, "io-floor") in medians:
+            fl = medians[(10_000, "io-floor")]
+            rows.append(f"| 10,000 actions: wall time ≤ 4× the I/O floor | {rt / fl:.2f}× (floor {fl:.2f} s: 4× is "
+                        f"{4 * fl:.2f} s) | {yes(rt <= 4 * fl)} |")
+        mib = peaks[10_000]
+        rows.append(f"| 10,000 actions: peak RSS ≤ 600 MB | {mib:,.0f} MiB ({mib * 1048576 / 1e6:,.0f} MB) | "
+                    f"{yes(mib * 1048576 <= 600e6)} |")
+    if 100_000 in peaks:
+        mib = peaks[100_000]
+        rows.append(f"| 100,000 actions: peak RSS ≤ 6 GB | {mib:,.0f} MiB ({mib * 1048576 / 1e9:.2f} GB) | "
+                    f"{yes(mib * 1048576 <= 6e9)} |")
+    if (10_000, "retiment") in medians and (100_000, "retiment") in medians:
+        growth = medians[(100_000, "retiment")] / medians[(10_000, "retiment")]
+        mixed = versions[10_000] != versions[100_000]
+        rows.append(f"| 100,000 ÷ 10,000 actions, wall time ≤ 12 | {growth:.1f}"
+                    f"{' (not the same retiment: see *Runs*)' if mixed else ''} | {yes(growth <= 12)} |")
+    serve = load_serve(work, 10_000) if 10_000 in sizes else {}
+    if serve:
+        parts = [f"{e} {median(serve[e]['total_ms']):.0f} ms" for e in SERVE_EDITS if e in serve]
+        worst = max(max(v["total_ms"]) for v in serve.values())
+        edits = sum(len(v["total_ms"]) for v in serve.values())
+        ok = all(median(v["total_ms"]) <= 100 for v in serve.values())
+        rows.append(f"| 10,000 actions: `serve` re-renders a one-file edit in ≤ 100 ms | edit → edited page in the "
+                    f"tab, median by kind of edit: {', '.join(parts)}; slowest of {edits} edits {worst:.0f} ms | "
+                    f"{yes(ok)} (medians) |")
+    if not rows:
+        return []
+    return ["", "Targets (issue 6), from the figures above:", "", "| target | measured | met |", "|---|---|---|", *rows]
+
+
 def sizes_in(work):
     out = []
     for name in os.listdir(work):
@@ -65,9 +125,10 @@ def machine():
 
 def report(work, sizes):
     rows, ratios, meta = [], [], []
-    medians, cpu, fs = {}, {}, {}
+    medians, cpu, fs, peaks, versions = {}, {}, {}, {}, {}
     for n in sizes:
         counts, runs, peak = load(work, n)
+        versions[n] = counts["retiment_version"]
         fs[n] = "RAM (tmpfs)" if counts.get("filesystem") == "tmpfs" else f"disk ({counts.get('filesystem', '?')})"
         meta.append(
             f"{n:,} actions: {counts['date']}, retiment {counts['retiment_version']}, Hugo {counts['hugo_version']}, "
@@ -88,6 +149,7 @@ def report(work, sizes):
                 f"{r['min']:.2f} | {r['median']:.2f} | {r['user'] + r['system']:.2f} | "
                 f"{pages[tool] / r['median']:,.0f} | {peak[tool]:,.0f} |"
             )
+        peaks[n] = peak["retiment"]
         rt, fl = runs["retiment"], runs["io-floor"]
         hu = runs.get("hugo")
         vs_hugo = (f"{rt['median'] / hu['median']:.2f} | {(rt['user'] + rt['system']) / (hu['user'] + hu['system']):.2f}"
@@ -116,7 +178,10 @@ def report(work, sizes):
             growth = [f"{label} {medians[(big, t)] / medians[(small, t)]:.1f} (CPU {cpu[(big, t)] / cpu[(small, t)]:.1f})"
                       for t, label in TOOLS if (small, t) in medians and (big, t) in medians]
             note = "" if fs[small] == fs[big] else f" Files were on {fs[small]} for {small:,} and on {fs[big]} for {big:,}."
+            if versions[small] != versions[big]:
+                note += f" Not the same retiment: {versions[small]} for {small:,}, {versions[big]} for {big:,}."
             out += ["", f"Growth, {big:,} ÷ {small:,} actions (10 is linear), median wall time (and CPU time): {', '.join(growth)}.{note}"]
+    out += targets(work, sizes, medians, peaks, versions)
     out += ["", "Runs:", *[f"* {m}" for m in meta]]
     return "\n".join(out) + "\n"
 

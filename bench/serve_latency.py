@@ -6,9 +6,9 @@ the gap between the write and the `reload` event, then the request for the
 edited action's page that the tab makes (the page renders on request), and
 checks that the page shows the edit. Loopback only.
 
-    python3 bench/serve_latency.py [SITE] [--runs N] [--binary PATH]
+    python3 bench/serve_latency.py [SITE] [--runs N] [--binary PATH] [--edit WHAT] [--json PATH]
 """
-import argparse, http.client, os, shutil, socket, statistics, subprocess, sys, tempfile, time
+import argparse, http.client, json, os, shutil, socket, statistics, subprocess, sys, tempfile, time
 
 def free_port():
     with socket.socket() as s:
@@ -92,6 +92,8 @@ def main():
                          "title (the action's open data, and links to it), or the progress, with "
                          "the status set to in_progress (also the figures of its objective, line, "
                          "plan and reports, and the status pages)")
+    ap.add_argument("--json", default=None,
+                    help="also write the times to this file (bench/run does, for bench/report.py)")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="retiment-serve-bench-")
     site = os.path.join(work, "site")
@@ -139,6 +141,10 @@ def main():
     print(line("  edit → reload event (watch, debounce, rebuild of the model)", times))
     print(line("  page request → page (rendered on request)", page_times))
     print(line("  edit → edited page in the tab", total))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump({"edit": args.edit, "file": os.path.relpath(target, site), "reload_ms": times,
+                       "page_ms": page_times, "total_ms": total}, f, indent=1)
 
 if __name__ == "__main__":
     main()
