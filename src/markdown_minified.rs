@@ -264,27 +264,34 @@ fn encode_text(out: &mut String, text: &str, collapse: bool) -> Option<()> {
         return None;
     }
     // The bytes looked at are ASCII: `at` is never inside a character.
+    let bytes = text.as_bytes();
     let mut plain = 0;
-    let mut in_space = false;
-    for (at, b) in text.bytes().enumerate() {
-        match b {
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
             b if collapse && is_space(char::from(b)) => {
-                if !in_space {
-                    out.push_str(&text[plain..at]);
-                    out.push(' ');
-                    in_space = true;
+                let run = at;
+                while at < bytes.len() && is_space(char::from(bytes[at])) {
+                    at += 1;
                 }
-                plain = at + 1;
+                // A single plain space stays where it is, inside the run of
+                // text copied at once; any other whitespace becomes one space.
+                if !(at - run == 1 && b == b' ') {
+                    out.push_str(&text[plain..run]);
+                    out.push(' ');
+                    plain = at;
+                }
+                continue;
             }
             b'<' => {
                 out.push_str(&text[plain..at]);
                 out.push_str("&lt;");
                 plain = at + 1;
-                in_space = false;
             }
             b'&' => return None,
-            _ => in_space = false,
+            _ => {}
         }
+        at += 1;
     }
     out.push_str(&text[plain..]);
     Some(())
