@@ -92,12 +92,16 @@ def main():
                          "title (the action's open data, and links to it), or the progress, with "
                          "the status set to in_progress (also the figures of its objective, line, "
                          "plan and reports, and the status pages)")
+    ap.add_argument("--with-history", action="store_true",
+                    help="copy the site's .git folder too (a site at the root of its repository): "
+                         "the preview then reads the history as an editor's checkout would have it")
     ap.add_argument("--json", default=None,
                     help="also write the times to this file (bench/run does, for bench/report.py)")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="retiment-serve-bench-")
     site = os.path.join(work, "site")
-    shutil.copytree(args.site, site, ignore=shutil.ignore_patterns("target", "public", ".git", "bench", "tests", "fuzz"))
+    skipped = ["target", "public", "bench", "tests", "fuzz"] + ([] if args.with_history else [".git"])
+    shutil.copytree(args.site, site, ignore=shutil.ignore_patterns(*skipped))
     actions = sorted(os.listdir(os.path.join(site, "content", "actions")))
     target = os.path.join(site, "content", "actions", args.action or next(a for a in actions if a.count(".") == 3))
     port = free_port()

@@ -89,6 +89,8 @@ pub struct Caches {
     /// The derived figures and the facets, while the actions they read are alike.
     pub figures: Option<reuse::Reused<std::sync::Arc<derive::Figures>>>,
     pub facets: Option<reuse::Reused<std::sync::Arc<Vec<render::facets::Facet>>>>,
+    /// The git history, read again only from the commits made since.
+    pub history: history::HistoryCache,
 }
 
 impl Caches {
@@ -117,7 +119,8 @@ pub struct Model {
     pub plan: model::Plan,
     /// Shared: the preview keeps them while the actions they read are alike.
     pub figures: std::sync::Arc<derive::Figures>,
-    pub history: Option<history::History>,
+    /// Shared: the preview keeps it while no commit is made.
+    pub history: Option<std::sync::Arc<history::History>>,
 }
 
 /// Load → link & validate → derive, with the problems found.
@@ -128,14 +131,21 @@ fn model(
 ) -> (Model, Vec<Diagnostic>) {
     let root = &opts.root;
     let mut diags = Vec::new();
-    let (sources, bodies, linked, kept_figures) = match caches {
+    let (sources, bodies, linked, kept_figures, kept_history) = match caches {
         Some(c) => (
             load::load_cached(root, &config, &mut c.parsed, &mut diags),
             Some(&mut c.bodies),
             Some(&mut c.linked),
             Some(&mut c.figures),
+            Some(&mut c.history),
         ),
-        None => (load::load(root, &config, &mut diags), None, None, None),
+        None => (
+            load::load(root, &config, &mut diags),
+            None,
+            None,
+            None,
+            None,
+        ),
     };
     timings::lap("load");
     let plan = model::link(sources, &config, opts.drafts, linked, &mut diags);
@@ -153,7 +163,11 @@ fn model(
         None => render::check_bodies(&plan, &mut diags),
     }
     timings::lap("bodies");
-    let history = history::read(root).unwrap_or_else(|e| {
+    let history = match kept_history {
+        Some(cache) => history::read_cached(root, cache),
+        None => history::read(root),
+    };
+    let history = history.unwrap_or_else(|e| {
         diags.push(Diagnostic::warning(
             ".git",
             0,
@@ -197,7 +211,7 @@ fn compile_with(
             &config,
             &plan,
             &figures,
-            history.as_ref(),
+            history.as_deref(),
             spill,
             &mut diags,
         )

@@ -1,6 +1,8 @@
 //! The modifications list: commits that changed each content file, read from
 //! the site's git repository at build time.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -91,4 +93,141 @@ fn commits_that_changed_each_file_newest_first() {
     assert!(none.is_none() || none.unwrap().by_path.is_empty());
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&plain);
+}
+
+/// Each path's commit messages, newest first.
+fn messages(history: &retiment::history::History) -> Vec<(String, Vec<String>)> {
+    let by_path = history.by_path.iter();
+    by_path
+        .map(|(p, cs)| (p.clone(), cs.iter().map(|c| c.message.clone()).collect()))
+        .collect()
+}
+
+/// Files added, changed and removed; a file that becomes a folder of the
+/// same name; names that sort around a folder's (`a`, `a-b.md`, `a.md`,
+/// `a.txt`, `a/`: git sorts a folder as if its name ended in `/`); a change
+/// of mode alone (not a change of content).
+#[test]
+fn every_kind_of_change_is_found_in_the_sorted_trees() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let t = "2020-01-01T00:00:00Z";
+    git(dir, &["init", "-q", "-b", "main"], t);
+    let commit = |msg: &str| {
+        git(dir, &["add", "-A"], t);
+        git(dir, &["commit", "-q", "--allow-empty", "-m", msg], t);
+    };
+    write(dir, "content/a", "file a");
+    write(dir, "content/a-b.md", "1");
+    write(dir, "content/a.md", "1");
+    write(dir, "content/b/c.md", "1");
+    commit("one");
+    write(dir, "content/a.md", "2");
+    write(dir, "content/b/d.md", "1");
+    commit("two");
+    std::fs::remove_file(dir.join("content/a")).unwrap();
+    write(dir, "content/a/x.md", "now a folder");
+    commit("three");
+    std::fs::remove_file(dir.join("content/b/c.md")).unwrap();
+    write(dir, "content/a-b.md", "2");
+    commit("four");
+    git(dir, &["update-index", "--chmod=+x", "content/a.md"], t);
+    git(dir, &["commit", "-q", "-m", "five"], t);
+    // Sorts between the folder `a` and `a/`'s place: the folder is unchanged.
+    write(dir, "content/a.txt", "1");
+    commit("six");
+
+    let history = retiment::history::read(dir).unwrap().expect("a repository");
+    let strs = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let want: Vec<(String, Vec<String>)> = vec![
+        ("content/a".into(), strs(&["three", "one"])),
+        ("content/a-b.md".into(), strs(&["four", "one"])),
+        ("content/a.md".into(), strs(&["two", "one"])),
+        ("content/a.txt".into(), strs(&["six"])),
+        ("content/a/x.md".into(), strs(&["three"])),
+        ("content/b/c.md".into(), strs(&["four", "one"])),
+        ("content/b/d.md".into(), strs(&["two"])),
+    ];
+    assert_eq!(messages(&history), want);
+}
+
+/// The preview's cache gives what a fresh read gives: after files were
+/// only edited, after a new commit, and after the last commit was rewritten.
+#[test]
+fn the_kept_history_is_the_history_read_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let t = "2021-06-01T00:00:00Z";
+    git(dir, &["init", "-q", "-b", "main"], t);
+    write(dir, "content/actions/1.md", "1");
+    git(dir, &["add", "-A"], t);
+    git(dir, &["commit", "-q", "-m", "first"], t);
+    let mut cache = retiment::history::HistoryCache::default();
+    let read_both = |cache: &mut retiment::history::HistoryCache| {
+        let kept = retiment::history::read_cached(dir, cache).unwrap().unwrap();
+        let fresh = retiment::history::read(dir).unwrap().unwrap();
+        assert_eq!(messages(&kept), messages(&fresh));
+        messages(&kept)
+    };
+    let first = read_both(&mut cache);
+    write(dir, "content/actions/1.md", "edited, not committed");
+    assert_eq!(read_both(&mut cache), first);
+    write(dir, "content/actions/2.md", "2");
+    git(dir, &["add", "-A"], t);
+    git(dir, &["commit", "-q", "-m", "second"], t);
+    let second = read_both(&mut cache);
+    assert_eq!(second.len(), 2, "{second:?}");
+    assert_eq!(second[0].1, vec!["second".to_string(), "first".to_string()]);
+    git(
+        dir,
+        &["commit", "-q", "--amend", "-m", "second, reworded"],
+        t,
+    );
+    let amended = read_both(&mut cache);
+    assert_eq!(amended[1].1, vec!["second, reworded".to_string()]);
+}
+
+/// The built pages list the commits: an action's page those that changed
+/// its file or its translation, a report's page those of the report.
+#[test]
+fn pages_list_the_commits_of_their_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    common::copy_dir(&common::fixture("good-en"), &site);
+    let _ = std::fs::remove_dir_all(site.join("public"));
+    git(&site, &["init", "-q", "-b", "main"], "2017-02-01T09:00:00Z");
+    git(&site, &["add", "-A"], "2017-02-01T09:00:00Z");
+    git(
+        &site,
+        &["commit", "-q", "-m", "Publish the plan"],
+        "2017-02-01T09:00:00Z",
+    );
+    let es = site.join("content/actions/A.1.1.es.md");
+    let text = std::fs::read_to_string(&es).unwrap();
+    std::fs::write(&es, text.replace("title:", "title: Revisada")).unwrap();
+    git(
+        &site,
+        &["commit", "-q", "-am", "Revise the Spanish title of A.1.1"],
+        "2018-04-02T09:00:00Z",
+    );
+    let out = tmp.path().join("out");
+    common::build_ok(&site, &out, &[]);
+    let page = |path: &str| std::fs::read_to_string(out.join(path)).unwrap();
+    let action = page("actions/A.1.1/index.html");
+    let section = &action[action.find("id=sec_history").expect("a history section")..];
+    assert!(
+        section.contains("Revise the Spanish title of A.1.1"),
+        "{section}"
+    );
+    assert!(section.contains("Publish the plan"), "{section}");
+    let other = page("actions/A.1.2/index.html");
+    assert!(
+        other.contains("Publish the plan") && !other.contains("Revise the Spanish"),
+        "{other}"
+    );
+    let report = page("reports/2016/index.html");
+    assert!(
+        report.contains("id=sec_history") && report.contains("Publish the plan"),
+        "{report}"
+    );
 }

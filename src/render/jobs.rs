@@ -93,6 +93,23 @@ impl TextRef {
         };
         Some(plan.text(kind, &id, lang, text))
     }
+
+    /// The entity whose modifications the page lists (`history`): actions
+    /// and reports, by kind, id and the path of their default file.
+    pub fn with_history<'p>(self, plan: &'p Plan) -> Option<(Kind, Cow<'p, str>, &'p str)> {
+        match self {
+            TextRef::Action(i) => (plan.actions.get(i))
+                .map(|a| (Kind::Action, Cow::from(&a.id), a.text.path.as_str())),
+            TextRef::Report(i) => (plan.reports.get(i)).map(|r| {
+                (
+                    Kind::Report,
+                    Cow::from(r.year.to_string()),
+                    r.text.path.as_str(),
+                )
+            }),
+            _ => None,
+        }
+    }
 }
 
 /// The entities of the templates' `data`, each with its id, in plan order;
@@ -146,7 +163,6 @@ pub fn jobs(site: &SiteInput, lang: &str, strings: &serde_json::Value, v: &Entit
         config,
         plan,
         facets,
-        history,
         ..
     } = *site;
     let find =
@@ -204,17 +220,6 @@ pub fn jobs(site: &SiteInput, lang: &str, strings: &serde_json::Value, v: &Entit
                 .map_or(Value::none(), |p| v.actions[p].1.clone());
             let next = v.actions.get(i + 1).map_or(Value::none(), |n| n.1.clone());
             let extra = vec![
-                (
-                    "history",
-                    super::context::history_value(
-                        config,
-                        plan,
-                        history,
-                        Kind::Action,
-                        &a.id,
-                        &a.text.path,
-                    ),
-                ),
                 ("action", v.actions[i].1.clone()),
                 ("objective", find(&v.objective_at, &a.objective)),
                 ("line", find(&v.line_at, &a.line)),
@@ -262,21 +267,7 @@ pub fn jobs(site: &SiteInput, lang: &str, strings: &serde_json::Value, v: &Entit
         } else {
             t.title.clone()
         };
-        let extra = vec![
-            ("report", v.reports[i].1.clone()),
-            ("previous", previous),
-            (
-                "history",
-                super::context::history_value(
-                    config,
-                    plan,
-                    history,
-                    Kind::Report,
-                    &id,
-                    &r.text.path,
-                ),
-            ),
-        ];
+        let extra = vec![("report", v.reports[i].1.clone()), ("previous", previous)];
         jobs.push(Job::entity(TextRef::Report(i), &id, title, extra));
     }
     jobs.push(Job {

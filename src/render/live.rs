@@ -20,7 +20,7 @@ pub struct Live {
     config: Config,
     plan: Plan,
     figures: Arc<Figures>,
-    history: Option<History>,
+    history: Option<Arc<History>>,
     engine: Arc<engine::Engine>,
     memo: Arc<super::dataset::DataMemo>,
     facets: Arc<Vec<facets::Facet>>,
@@ -82,7 +82,7 @@ impl Live {
         crate::timings::lap("theme");
         let facets = facets::facets_reusing(&plan, kept_facets, diags)?;
         crate::timings::lap("facets");
-        let input = (root, &config, &plan, &*figures, history.as_ref());
+        let input = (root, &config, &plan, &*figures, history.as_deref());
         let super::Assembled {
             outputs: files,
             prepared,
@@ -140,7 +140,7 @@ impl Live {
             plan: &self.plan,
             figures: &self.figures,
             facets: &self.facets,
-            history: self.history.as_ref(),
+            history: self.history.as_deref(),
             spill: None,
             progress: None,
             memo: Some(&self.memo),

@@ -208,7 +208,9 @@ fn prepared_key(site: &SiteInput, lang: &str) -> Option<u128> {
     let optional: Vec<bool> = (OPTIONAL.iter())
         .map(|t| site.templates.sources.contains_key(*t))
         .collect();
-    super::fingerprint::of(&(site.history, home, optional))
+    // A history is that of its commit: its id stands for all of it.
+    let history = site.history.map(|h| &h.head);
+    super::fingerprint::of(&(history, home, optional))
 }
 
 /// Room for a page around its Markdown body: an action page of the
@@ -251,6 +253,11 @@ pub fn render_job(site: &SiteInput, prepared: &Prepared, job: &Job) -> Result<Ou
     let _fragments = super::fragments::install(&prepared.fragments);
     for (k, v) in &job.extra {
         cx.insert_value(*k, v.clone());
+    }
+    // Made here, not with the job: the preview renders only the pages asked for.
+    if let Some((kind, id, path)) = job.text.and_then(|r| r.with_history(plan)) {
+        let history = super::context::history_value(config, plan, site.history, kind, &id, path);
+        cx.insert_value("history", history);
     }
     let rendered = match minified {
         // Into bytes at once: `render` would check the whole page is UTF-8
