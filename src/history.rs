@@ -5,6 +5,7 @@
 
 use crate::load::values::Date;
 use gix::bstr::ByteSlice;
+use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -125,19 +126,67 @@ fn walk(
     head: gix::ObjectId,
     stop: Option<gix::ObjectId>,
 ) -> Result<(History, bool), String> {
+    let (steps, stopped) = steps(repo, content, head, stop)?;
+    // The diffs, in stretches of consecutive commits on every core, each
+    // with the repository opened again (handles are not shared between
+    // threads without gix's `parallel`) and its own cache: neighbours share trees.
+    let git_dir = repo.git_dir().to_path_buf();
+    let stretch = steps
+        .len()
+        .div_ceil(4 * rayon::current_num_threads())
+        .max(1);
+    let changed: Vec<Vec<Vec<String>>> = steps
+        .par_chunks(stretch)
+        .map(|stretch| {
+            let mut repo = gix::open(&git_dir).map_err(|e| e.to_string())?;
+            repo.object_cache_size_if_unset(OBJECT_CACHE_BYTES);
+            (stretch.iter())
+                .map(|step| {
+                    let mut changed = Vec::new();
+                    diff(&repo, step.here, step.before, "content", &mut changed)?;
+                    Ok(changed)
+                })
+                .collect::<Result<Vec<_>, String>>()
+        })
+        .collect::<Result<_, String>>()?;
+    let mut history = History::default();
+    for (step, changed) in steps.into_iter().zip(changed.into_iter().flatten()) {
+        for path in changed {
+            let list = history.by_path.entry(path).or_default();
+            list.push(step.change.clone());
+        }
+    }
+    Ok((history, stopped))
+}
+
+/// A commit whose content folder differs from its parent's.
+struct Step {
+    change: Change,
+    here: Option<gix::ObjectId>,
+    before: Option<gix::ObjectId>,
+}
+
+/// The commits of the first-parent chain from `head` (newest first, down to
+/// `stop`) that changed the content folder; and whether `stop` was met.
+fn steps(
+    repo: &gix::Repository,
+    content: &[String],
+    head: gix::ObjectId,
+    stop: Option<gix::ObjectId>,
+) -> Result<(Vec<Step>, bool), String> {
     let walk = repo
         .rev_walk([head])
         .first_parent_only()
         .all()
         .map_err(|e| format!("cannot walk the history: {e}"))?;
-    let mut history = History::default();
+    let mut steps = Vec::new();
     for (n, info) in walk.enumerate() {
         if n >= MAX_COMMITS {
             break;
         }
         let info = info.map_err(|e| format!("cannot read the history: {e}"))?;
         if Some(info.id) == stop {
-            return Ok((history, true));
+            return Ok((steps, true));
         }
         let commit = info.object().map_err(|e| e.to_string())?;
         let tree = commit.tree_id().map_err(|e| e.to_string())?.detach();
@@ -155,11 +204,6 @@ fn walk(
         let here = subtree(repo, Some(tree), content)?;
         let before = subtree(repo, parent_tree, content)?;
         if here == before {
-            continue;
-        }
-        let mut changed = Vec::new();
-        diff(repo, here, before, "content", &mut changed)?;
-        if changed.is_empty() {
             continue;
         }
         let time = commit.time().map_err(|e| e.to_string())?;
@@ -180,15 +224,13 @@ fn walk(
             date: Date::from_unix(time.seconds),
             message,
         };
-        for path in changed {
-            history
-                .by_path
-                .entry(path)
-                .or_default()
-                .push(change.clone());
-        }
+        steps.push(Step {
+            change,
+            here,
+            before,
+        });
     }
-    Ok((history, false))
+    Ok((steps, false))
 }
 
 /// The id of the tree at `path` under `tree`, if there is one.
