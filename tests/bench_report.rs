@@ -102,7 +102,26 @@ fn each_target_is_judged_by_its_threshold() {
         [5800 * mib, 0, 600 * mib],
         None,
     );
+    // The preview of the same site in a git repository: 120 ms is too slow.
+    let d = tmp.path().join("10000");
+    let build = serde_json::json!({ "results": [{ "command": "retiment-git", "median": 3.5, "user": 6.0, "system": 1.0 }] });
+    fs::write(d.join("hyperfine-git.json"), build.to_string()).unwrap();
+    fs::write(d.join("history-commits.txt"), "300\n").unwrap();
+    let serve = serde_json::json!({ "edit": "title", "total_ms": [110.0, 120.0, 130.0] });
+    fs::write(d.join("serve-git-title.json"), serve.to_string()).unwrap();
     let text = report(tmp.path(), &["10000", "100000"]);
+    let git = row(
+        &text,
+        "the same, the site in a git repository of 301 commits",
+    );
+    assert!(
+        git.contains("median 120 ms") && git.ends_with("| **no** (median) |"),
+        "{git}"
+    );
+    assert!(
+        text.contains("| 10,000 | 301 | 3.50 | 3.00 | 7.00 | 120 (max 130) |"),
+        "{text}"
+    );
     assert!(
         row(&text, "10,000 actions: wall time ≤ Hugo's").ends_with("| yes, and half |"),
         "{text}"
