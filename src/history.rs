@@ -128,9 +128,10 @@ fn walk(
 ) -> Result<(History, bool), String> {
     let (steps, stopped) = steps(repo, content, head, stop)?;
     // The diffs, in stretches of consecutive commits on every core, each
-    // with the repository opened again (handles are not shared between
-    // threads without gix's `parallel`) and its own cache: neighbours share trees.
-    let git_dir = repo.git_dir().to_path_buf();
+    // with the repository opened again as it was (handles are not shared
+    // between threads without gix's `parallel`) and its own cache:
+    // neighbouring commits share trees.
+    let (git_dir, options) = (repo.git_dir().to_path_buf(), repo.open_options().clone());
     let stretch = steps
         .len()
         .div_ceil(4 * rayon::current_num_threads())
@@ -138,7 +139,8 @@ fn walk(
     let changed: Vec<Vec<Vec<String>>> = steps
         .par_chunks(stretch)
         .map(|stretch| {
-            let mut repo = gix::open(&git_dir).map_err(|e| e.to_string())?;
+            let opened = gix::open_opts(&git_dir, options.clone());
+            let mut repo = opened.map_err(|e| e.to_string())?;
             repo.object_cache_size_if_unset(OBJECT_CACHE_BYTES);
             (stretch.iter())
                 .map(|step| {
