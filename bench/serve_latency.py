@@ -6,7 +6,8 @@ the gap between the write and the `reload` event, then the request for the
 edited action's page that the tab makes (the page renders on request), and
 checks that the page shows the edit. Loopback only.
 
-    python3 bench/serve_latency.py [SITE] [--runs N] [--binary PATH] [--edit WHAT] [--json PATH]
+    python3 bench/serve_latency.py [SITE] [--runs N] [--binary PATH] [--edit WHAT]
+                                   [--with-history] [--json PATH]
 """
 import argparse, http.client, json, os, shutil, socket, statistics, subprocess, sys, tempfile, time
 
