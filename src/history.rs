@@ -55,7 +55,8 @@ const OBJECT_CACHE_BYTES: usize = 32 << 20;
 /// commits made since (none, while an editor only edits files).
 #[derive(Default)]
 pub struct HistoryCache {
-    kept: Option<(gix::ObjectId, Arc<History>)>,
+    /// The history last read; its `head` is the commit it was read at.
+    kept: Option<Arc<History>>,
 }
 
 /// Read the history of `root/content`. `Ok(None)` when the site is not in a git repository.
@@ -74,20 +75,19 @@ pub fn read_cached(root: &Path, cache: &mut HistoryCache) -> Result<Option<Arc<H
         Ok(id) => id.detach(),
         Err(_) => return Ok(None), // a repository without commits yet
     };
-    if let Some((at, history)) = &cache.kept {
-        if *at == head {
-            return Ok(Some(history.clone()));
-        }
+    let head_hex = head.to_string();
+    if let Some(kept) = cache.kept.as_ref().filter(|k| k.head == head_hex) {
+        return Ok(Some(kept.clone()));
     }
-    let stop = cache.kept.as_ref().map(|(at, _)| *at);
+    let stop = (cache.kept.as_ref()).and_then(|k| gix::ObjectId::from_hex(k.head.as_bytes()).ok());
     let (newer, stopped) = walk(&repo, &content, head, stop)?;
     let mut history = match (stopped, cache.kept.take()) {
-        (true, Some((_, older))) => newer.followed_by(&older),
+        (true, Some(older)) => newer.followed_by(&older),
         _ => newer,
     };
-    history.head = head.to_string();
+    history.head = head_hex;
     let history = Arc::new(history);
-    cache.kept = Some((head, history.clone()));
+    cache.kept = Some(history.clone());
     Ok(Some(history))
 }
 

@@ -200,17 +200,16 @@ fn prepare<T>(
 
 /// What a language's prepared pages read besides its data (which `make`
 /// tells unchanged) and the facets (made from the actions, whose data is
-/// part of it): the site's history, the home page's title in the language,
-/// and which optional templates the theme has.
+/// part of it): the home page's title in the language, and which optional
+/// templates the theme has. (Not the site's history: a page's list of
+/// commits is made when the page renders, see `render_job`.)
 fn prepared_key(site: &SiteInput, lang: &str) -> Option<u128> {
     let plan = site.plan;
     let home = (plan.home.as_ref()).map(|h| &plan.text(Kind::Index, "_index", lang, h).title);
     let optional: Vec<bool> = (OPTIONAL.iter())
         .map(|t| site.templates.sources.contains_key(*t))
         .collect();
-    // A history is that of its commit: its id stands for all of it.
-    let history = site.history.map(|h| &h.head);
-    super::fingerprint::of(&(history, home, optional))
+    super::fingerprint::of(&(home, optional))
 }
 
 /// Room for a page around its Markdown body: an action page of the
