@@ -37,39 +37,35 @@ def load(work, n):
 SERVE_EDITS = ["title", "body", "progress"]
 
 
+def json_if_there(work, n, name):
+    """A measurement file of size `n` read as JSON; None when not measured."""
+    path = os.path.join(work, str(n), name)
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
 def load_serve(work, n):
     """bench/serve_latency.py's times for each kind of edit, when measured."""
-    out = {}
-    for edit in SERVE_EDITS:
-        path = os.path.join(work, str(n), f"serve-{edit}.json")
-        if os.path.exists(path):
-            with open(path) as f:
-                out[edit] = json.load(f)
-    return out
+    found = {edit: json_if_there(work, n, f"serve-{edit}.json") for edit in SERVE_EDITS}
+    return {edit: times for edit, times in found.items() if times}
 
 
 def load_git(work, n):
     """The build and preview of the site in a git repository, when measured."""
-    d = os.path.join(work, str(n))
-    path = os.path.join(d, "hyperfine-git.json")
-    if not os.path.exists(path):
+    build = json_if_there(work, n, "hyperfine-git.json")
+    if not build:
         return None
-    with open(path) as f:
-        build = json.load(f)["results"][0]
-    with open(os.path.join(d, "history-commits.txt")) as f:
+    with open(os.path.join(work, str(n), "history-commits.txt")) as f:
         commits = int(f.read().strip())
-    serve = None
-    serve_path = os.path.join(d, "serve-git-title.json")
-    if os.path.exists(serve_path):
-        with open(serve_path) as f:
-            serve = json.load(f)
-    return {"build": build, "commits": commits, "serve": serve}
+    return {"build": build["results"][0], "commits": commits, "serve": json_if_there(work, n, "serve-git-title.json")}
 
 
-def git_table(work, sizes, medians):
+def git_table(gits, sizes, medians):
     rows = []
     for n in sizes:
-        g = load_git(work, n)
+        g = gits.get(n)
         if not g:
             continue
         b = g["build"]
@@ -92,7 +88,7 @@ def median(xs):
     return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
 
 
-def targets(work, sizes, medians, peaks, versions):
+def targets(work, sizes, medians, peaks, versions, gits):
     """Issue 6's targets, each against this run's figures: measured, met or not."""
     rows = []
     yes = lambda ok: "yes" if ok else "**no**"
@@ -127,7 +123,7 @@ def targets(work, sizes, medians, peaks, versions):
         rows.append(f"| 10,000 actions: `serve` re-renders a one-file edit in ≤ 100 ms | edit → edited page in the "
                     f"tab, median by kind of edit: {', '.join(parts)}; slowest of {edits} edits {worst:.0f} ms | "
                     f"{yes(ok)} (medians) |")
-    git = load_git(work, 10_000) if 10_000 in sizes else None
+    git = gits.get(10_000)
     if git and git["serve"]:
         times = git["serve"]["total_ms"]
         rows.append(f"| the same, the site in a git repository of {git['commits'] + 1:,} commits | title edit → "
@@ -225,8 +221,9 @@ def report(work, sizes):
             if versions[small] != versions[big]:
                 note += f" Not the same retiment: {versions[small]} for {small:,}, {versions[big]} for {big:,}."
             out += ["", f"Growth, {big:,} ÷ {small:,} actions (10 is linear), median wall time (and CPU time): {', '.join(growth)}.{note}"]
-    out += git_table(work, sizes, medians)
-    out += targets(work, sizes, medians, peaks, versions)
+    gits = {n: load_git(work, n) for n in sizes}
+    out += git_table(gits, sizes, medians)
+    out += targets(work, sizes, medians, peaks, versions, gits)
     out += ["", "Runs:", *[f"* {m}" for m in meta]]
     return "\n".join(out) + "\n"
 

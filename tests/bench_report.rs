@@ -46,15 +46,11 @@ fn write_size(
         )
         .unwrap();
     }
-    for (edit, ms) in ["title", "body", "progress"]
-        .iter()
-        .zip(serve.unwrap_or_default())
-    {
-        if serve.is_some() {
-            let times = [ms - 5.0, ms, ms + 5.0];
-            let json = serde_json::json!({ "edit": edit, "total_ms": times, "reload_ms": times, "page_ms": [1, 1, 1] });
-            fs::write(d.join(format!("serve-{edit}.json")), json.to_string()).unwrap();
-        }
+    let edits = ["title", "body", "progress"].iter();
+    for (edit, ms) in edits.zip(serve.into_iter().flatten()) {
+        let times = [ms - 5.0, ms, ms + 5.0];
+        let json = serde_json::json!({ "edit": edit, "total_ms": times, "reload_ms": times, "page_ms": [1, 1, 1] });
+        fs::write(d.join(format!("serve-{edit}.json")), json.to_string()).unwrap();
     }
 }
 

@@ -23,6 +23,12 @@ fn git(dir: &Path, args: &[&str], date: &str) {
     assert!(status.success(), "git {args:?}");
 }
 
+/// Everything in the work tree, committed as `message` at `date`.
+fn commit_all(dir: &Path, message: &str, date: &str) {
+    git(dir, &["add", "-A"], date);
+    git(dir, &["commit", "-q", "-m", message], date);
+}
+
 fn write(dir: &Path, path: &str, text: &str) {
     let p = dir.join(path);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -40,25 +46,12 @@ fn commits_that_changed_each_file_newest_first() {
     write(&site, "content/actions/1.md", "---\ntitle: A\n---\n");
     write(&site, "content/actions/2.md", "---\ntitle: B\n---\n");
     write(&dir, "README.md", "outside the site");
-    git(&dir, &["add", "-A"], "2017-01-01T10:00:00Z");
-    git(
-        &dir,
-        &[
-            "commit",
-            "-q",
-            "-m",
-            "Add the plan's actions\n\nLonger body.",
-        ],
-        "2017-01-01T10:00:00Z",
-    );
+    let message = "Add the plan's actions\n\nLonger body.";
+    commit_all(&dir, message, "2017-01-01T10:00:00Z");
     write(&site, "content/actions/1.md", "---\ntitle: A2\n---\n");
     write(&site, "content/actions/1.es.md", "---\ntitle: A es\n---\n");
-    git(&dir, &["add", "-A"], "2018-03-05T23:30:00Z");
-    git(
-        &dir,
-        &["commit", "-q", "-m", "Record the 2017 progress of action 1"],
-        "2018-03-05T23:30:00Z",
-    );
+    let message = "Record the 2017 progress of action 1";
+    commit_all(&dir, message, "2018-03-05T23:30:00Z");
     write(&dir, "README.md", "only outside the site");
     git(
         &dir,
@@ -113,10 +106,7 @@ fn every_kind_of_change_is_found_in_the_sorted_trees() {
     let dir = tmp.path();
     let t = "2020-01-01T00:00:00Z";
     git(dir, &["init", "-q", "-b", "main"], t);
-    let commit = |msg: &str| {
-        git(dir, &["add", "-A"], t);
-        git(dir, &["commit", "-q", "--allow-empty", "-m", msg], t);
-    };
+    let commit = |msg: &str| commit_all(dir, msg, t);
     write(dir, "content/a", "file a");
     write(dir, "content/a-b.md", "1");
     write(dir, "content/a.md", "1");
@@ -160,8 +150,7 @@ fn the_kept_history_is_the_history_read_again() {
     let t = "2021-06-01T00:00:00Z";
     git(dir, &["init", "-q", "-b", "main"], t);
     write(dir, "content/actions/1.md", "1");
-    git(dir, &["add", "-A"], t);
-    git(dir, &["commit", "-q", "-m", "first"], t);
+    commit_all(dir, "first", t);
     let mut cache = retiment::history::HistoryCache::default();
     let read_both = |cache: &mut retiment::history::HistoryCache| {
         let kept = retiment::history::read_cached(dir, cache).unwrap().unwrap();
@@ -173,8 +162,7 @@ fn the_kept_history_is_the_history_read_again() {
     write(dir, "content/actions/1.md", "edited, not committed");
     assert_eq!(read_both(&mut cache), first);
     write(dir, "content/actions/2.md", "2");
-    git(dir, &["add", "-A"], t);
-    git(dir, &["commit", "-q", "-m", "second"], t);
+    commit_all(dir, "second", t);
     let second = read_both(&mut cache);
     assert_eq!(second.len(), 2, "{second:?}");
     assert_eq!(second[0].1, vec!["second".to_string(), "first".to_string()]);
@@ -196,12 +184,7 @@ fn pages_list_the_commits_of_their_files() {
     common::copy_dir(&common::fixture("good-en"), &site);
     let _ = std::fs::remove_dir_all(site.join("public"));
     git(&site, &["init", "-q", "-b", "main"], "2017-02-01T09:00:00Z");
-    git(&site, &["add", "-A"], "2017-02-01T09:00:00Z");
-    git(
-        &site,
-        &["commit", "-q", "-m", "Publish the plan"],
-        "2017-02-01T09:00:00Z",
-    );
+    commit_all(&site, "Publish the plan", "2017-02-01T09:00:00Z");
     let es = site.join("content/actions/A.1.1.es.md");
     let text = std::fs::read_to_string(&es).unwrap();
     std::fs::write(&es, text.replace("title:", "title: Revisada")).unwrap();
