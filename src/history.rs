@@ -3,11 +3,12 @@
 //! modification of a plan is published). Read with gix at build time; the
 //! history is an input like the files, so the same commit builds the same site.
 
+use crate::history_store::{DiffStore, Pair};
 use crate::load::values::Date;
 use gix::bstr::ByteSlice;
 use rayon::prelude::*;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -127,16 +128,45 @@ fn walk(
     stop: Option<gix::ObjectId>,
 ) -> Result<(History, bool), String> {
     let (steps, stopped) = steps(repo, content, head, stop)?;
-    // The diffs, in stretches of consecutive commits on every core, each
-    // with the repository opened again as it was (handles are not shared
-    // between threads without gix's `parallel`) and its own cache:
-    // neighbouring commits share trees.
+    let store = DiffStore::open(repo.common_dir());
+    let pair = |step: &Step| (step.here, step.before);
+    let todo: Vec<&Step> = (steps.iter())
+        .filter(|s| store.get(&pair(s)).is_none())
+        .collect();
+    let made = diff_all(repo, &todo)?;
+    let new: Vec<(Pair, &[String])> = (todo.iter().map(|s| pair(s)))
+        .zip(made.iter().map(Vec::as_slice))
+        .collect();
+    // A walk that met `stop` saw only the newest commits.
+    let used: Vec<Pair> = (steps.iter().map(pair))
+        .filter(|p| store.get(p).is_some())
+        .collect();
+    store.add(&new, (!stopped).then_some(used.as_slice()));
+    let made: HashMap<Pair, &[String]> = new.into_iter().collect();
+    let mut history = History::default();
+    for step in &steps {
+        let changed = (store.get(&pair(step)))
+            .or_else(|| made.get(&pair(step)).copied())
+            .unwrap_or_default();
+        for path in changed {
+            let list = history.by_path.entry(path.clone()).or_default();
+            list.push(step.change.clone());
+        }
+    }
+    Ok((history, stopped))
+}
+
+/// The diffs of `steps`, in stretches of consecutive commits on every core,
+/// each with the repository opened again as it was (handles are not shared
+/// between threads without gix's `parallel`) and its own cache: neighbouring
+/// commits share trees.
+fn diff_all(repo: &gix::Repository, steps: &[&Step]) -> Result<Vec<Vec<String>>, String> {
     let (git_dir, options) = (repo.git_dir().to_path_buf(), repo.open_options().clone());
     let stretch = steps
         .len()
         .div_ceil(4 * rayon::current_num_threads())
         .max(1);
-    let changed: Vec<Vec<Vec<String>>> = steps
+    let made: Vec<Vec<Vec<String>>> = steps
         .par_chunks(stretch)
         .map(|stretch| {
             let opened = gix::open_opts(&git_dir, options.clone());
@@ -151,14 +181,7 @@ fn walk(
                 .collect::<Result<Vec<_>, String>>()
         })
         .collect::<Result<_, String>>()?;
-    let mut history = History::default();
-    for (step, changed) in steps.into_iter().zip(changed.into_iter().flatten()) {
-        for path in changed {
-            let list = history.by_path.entry(path).or_default();
-            list.push(step.change.clone());
-        }
-    }
-    Ok((history, stopped))
+    Ok(made.into_iter().flatten().collect())
 }
 
 /// A commit whose content folder differs from its parent's.

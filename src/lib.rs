@@ -11,6 +11,7 @@ pub mod derive;
 pub mod derive_reports;
 pub mod diagnostics;
 pub mod history;
+pub mod history_store;
 pub mod load;
 pub mod markdown;
 pub mod markdown_links;

@@ -102,6 +102,8 @@ fn each_target_is_judged_by_its_threshold() {
     let d = tmp.path().join("10000");
     let build = serde_json::json!({ "results": [{ "command": "retiment-git", "median": 3.5, "user": 6.0, "system": 1.0 }] });
     fs::write(d.join("hyperfine-git.json"), build.to_string()).unwrap();
+    let kept = serde_json::json!({ "results": [{ "command": "retiment-git-kept", "median": 3.1, "user": 5.5, "system": 1.0 }] });
+    fs::write(d.join("hyperfine-git-kept.json"), kept.to_string()).unwrap();
     fs::write(d.join("history-commits.txt"), "300\n").unwrap();
     let serve = serde_json::json!({ "edit": "title", "total_ms": [110.0, 120.0, 130.0] });
     fs::write(d.join("serve-git-title.json"), serve.to_string()).unwrap();
@@ -115,7 +117,7 @@ fn each_target_is_judged_by_its_threshold() {
         "{git}"
     );
     assert!(
-        text.contains("| 10,000 | 301 | 3.50 | 3.00 | 7.00 | 120 (max 130) |"),
+        text.contains("| 10,000 | 301 | 3.50 | 7.00 | 3.10 | 3.00 | 120 (max 130) |"),
         "{text}"
     );
     assert!(

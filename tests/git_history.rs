@@ -6,6 +6,9 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
+/// The file in the git folder that keeps the diffs between builds.
+const STORE: &str = "retiment-history-v1.jsonl";
+
 fn git(dir: &Path, args: &[&str], date: &str) {
     let status = Command::new("git")
         .args(args)
@@ -128,6 +131,13 @@ fn every_kind_of_change_is_found_in_the_sorted_trees() {
     commit("six");
 
     let history = retiment::history::read(dir).unwrap().expect("a repository");
+    assert!(dir.join(".git").join(STORE).exists(), "the diffs are kept");
+    let again = retiment::history::read(dir).unwrap().unwrap();
+    assert_eq!(
+        messages(&again),
+        messages(&history),
+        "read from the kept diffs"
+    );
     let strs = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let want: Vec<(String, Vec<String>)> = vec![
         ("content/a".into(), strs(&["three", "one"])),
@@ -141,8 +151,9 @@ fn every_kind_of_change_is_found_in_the_sorted_trees() {
     assert_eq!(messages(&history), want);
 }
 
-/// The preview's cache gives what a fresh read gives: after files were
-/// only edited, after a new commit, and after the last commit was rewritten.
+/// The preview's cache, and the diffs kept on disk, give what a fresh read
+/// gives: after files were only edited, after a new commit, and after the
+/// last commit was rewritten.
 #[test]
 fn the_kept_history_is_the_history_read_again() {
     let tmp = tempfile::tempdir().unwrap();
@@ -154,8 +165,11 @@ fn the_kept_history_is_the_history_read_again() {
     let mut cache = retiment::history::HistoryCache::default();
     let read_both = |cache: &mut retiment::history::HistoryCache| {
         let kept = retiment::history::read_cached(dir, cache).unwrap().unwrap();
+        let stored = retiment::history::read(dir).unwrap().unwrap();
+        std::fs::remove_file(dir.join(".git").join(STORE)).unwrap();
         let fresh = retiment::history::read(dir).unwrap().unwrap();
         assert_eq!(messages(&kept), messages(&fresh));
+        assert_eq!(messages(&stored), messages(&fresh));
         messages(&kept)
     };
     let first = read_both(&mut cache);
@@ -173,6 +187,34 @@ fn the_kept_history_is_the_history_read_again() {
     );
     let amended = read_both(&mut cache);
     assert_eq!(amended[1].1, vec!["second, reworded".to_string()]);
+}
+
+/// A build reads the diffs an earlier one kept (a changed list in the file
+/// shows), and one whose file is damaged makes them again.
+#[test]
+fn diffs_kept_between_builds_are_read_not_made_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let t = "2022-01-01T00:00:00Z";
+    git(dir, &["init", "-q", "-b", "main"], t);
+    write(dir, "content/actions/1.md", "1");
+    commit_all(dir, "first", t);
+    write(dir, "content/actions/2.md", "2");
+    commit_all(dir, "second", t);
+    let fresh = messages(&retiment::history::read(dir).unwrap().unwrap());
+    let store = dir.join(".git").join(STORE);
+    let text = std::fs::read_to_string(&store).unwrap();
+    assert_eq!(text.lines().count(), 2, "one line per commit: {text}");
+    let renamed = text.replace("content/actions/2.md", "content/actions/9.md");
+    std::fs::write(&store, renamed).unwrap();
+    let read = messages(&retiment::history::read(dir).unwrap().unwrap());
+    assert!(
+        read.iter().any(|(path, _)| path == "content/actions/9.md"),
+        "{read:?}"
+    );
+    std::fs::write(&store, "not json\n{\"after\": 1}\n").unwrap();
+    let mended = messages(&retiment::history::read(dir).unwrap().unwrap());
+    assert_eq!(mended, fresh);
 }
 
 /// The built pages list the commits: an action's page those that changed

@@ -1,0 +1,205 @@
+//! The history's diffs kept on disk between builds: which content files
+//! differ between two versions of the content folder, keyed by the two
+//! folders' tree ids. A tree id names its whole contents and never changes,
+//! so a diff made once holds for every later build of any commit that has
+//! the same pair; a build then diffs only the commits made since the last one.
+//!
+//! The file lives in the repository's git folder (shared by its worktrees,
+//! never committed, not under the site), one JSON object per line. It is only
+//! ever a shortcut: a file that is missing, unreadable, of another version
+//! or with damaged lines costs those diffs again, and a failed write is
+//! ignored (a read-only repository builds as before).
+
+use gix::ObjectId;
+use std::collections::HashMap;
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The file's name; the number changes whenever what a diff lists does.
+const FILE_NAME: &str = "retiment-history-v1.jsonl";
+
+/// The two content folders of a commit and its parent (`None`: no folder).
+pub type Pair = (Option<ObjectId>, Option<ObjectId>);
+
+/// One line of the file.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Line {
+    /// The content folder after the commit (`""`: none).
+    after: String,
+    /// The content folder before it, in the first parent (`""`: none).
+    before: String,
+    /// The files that differ, with the content folder's name in front
+    /// (`content/actions/1.1.7.md`).
+    changed: Vec<String>,
+}
+
+/// The diffs read from the file, and where to add new ones.
+#[derive(Default)]
+pub struct DiffStore {
+    path: Option<PathBuf>,
+    known: HashMap<Pair, Vec<String>>,
+    /// Lines in the file, read or not (a rewrite drops the ones no longer used).
+    lines: usize,
+}
+
+impl DiffStore {
+    /// The diffs kept in the git folder `common_dir`; none if there are none
+    /// or the file cannot be read.
+    pub fn open(common_dir: &Path) -> DiffStore {
+        let path = common_dir.join(FILE_NAME);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let mut store = DiffStore {
+            path: Some(path),
+            ..DiffStore::default()
+        };
+        for line in text.lines() {
+            store.lines += 1;
+            // A damaged line (a write cut short, an edit by hand) is skipped:
+            // its diff is made again.
+            let Ok(line) = serde_json::from_str::<Line>(line) else {
+                continue;
+            };
+            let (Ok(after), Ok(before)) = (parse_id(&line.after), parse_id(&line.before)) else {
+                continue;
+            };
+            store.known.insert((after, before), line.changed);
+        }
+        store
+    }
+
+    /// The files that differ between the pair's folders, if kept.
+    pub fn get(&self, pair: &Pair) -> Option<&[String]> {
+        self.known.get(pair).map(Vec::as_slice)
+    }
+
+    /// Add the diffs made by a walk (`new`). `used`: the kept diffs a walk
+    /// of the whole history read (`None` for a walk of the newest commits
+    /// only). When the file holds far more lines than the whole history
+    /// needs (history rewritten, branches gone), it is written again with
+    /// the lines used and the new ones; otherwise the new lines are appended.
+    pub fn add(&self, new: &[(Pair, &[String])], used: Option<&[Pair]>) {
+        let Some(path) = &self.path else { return };
+        if new.is_empty() {
+            return;
+        }
+        let used = used.filter(|u| self.lines > 2 * (u.len() + new.len()) + 64);
+        let result = if let Some(used) = used {
+            let kept = (used.iter()).filter_map(|p| self.known.get(p).map(|c| (*p, c.as_slice())));
+            let text = lines_of(kept.chain(new.iter().copied()));
+            rewrite(path, &text)
+        } else {
+            append(path, &lines_of(new.iter().copied()))
+        };
+        // Only a shortcut: a repository that cannot be written to builds as before.
+        let _ = result;
+    }
+}
+
+fn parse_id(hex: &str) -> Result<Option<ObjectId>, ()> {
+    if hex.is_empty() {
+        return Ok(None);
+    }
+    ObjectId::from_hex(hex.as_bytes()).map(Some).map_err(|_| ())
+}
+
+fn lines_of<'a>(pairs: impl Iterator<Item = (Pair, &'a [String])>) -> String {
+    let hex = |id: Option<ObjectId>| id.map(|i| i.to_string()).unwrap_or_default();
+    let mut text = String::new();
+    for ((after, before), changed) in pairs {
+        let line = Line {
+            after: hex(after),
+            before: hex(before),
+            changed: changed.to_vec(),
+        };
+        if let Ok(json) = serde_json::to_string(&line) {
+            text.push_str(&json);
+            text.push('\n');
+        }
+    }
+    text
+}
+
+/// One write in append mode, so that two builds adding at once do not mix
+/// their lines.
+fn append(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut file = OpenOptions::new().create(true).append(true).open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+/// A new file beside the old one, then renamed over it: a reader sees the
+/// old file or the new one, never half of one.
+fn rewrite(path: &Path, text: &str) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u8) -> Option<ObjectId> {
+        Some(ObjectId::from_bytes_or_panic(&[n; 20]))
+    }
+
+    fn paths(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn diffs_added_are_read_back_by_their_pair() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = paths(&["content/actions/1.1.1.md"]);
+        let b = paths(&["content/actions/1.1.2.md", "content/reports/2016.md"]);
+        DiffStore::open(dir.path()).add(&[((id(1), id(2)), &a)], None);
+        DiffStore::open(dir.path()).add(&[((id(3), None), &b)], None);
+        let store = DiffStore::open(dir.path());
+        assert_eq!(store.get(&(id(1), id(2))), Some(a.as_slice()));
+        assert_eq!(store.get(&(id(3), None)), Some(b.as_slice()));
+        assert_eq!(store.get(&(id(2), id(1))), None, "a pair is ordered");
+        assert_eq!(store.lines, 2);
+    }
+
+    #[test]
+    fn damaged_lines_are_skipped_and_the_others_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = paths(&["content/x.md"]);
+        DiffStore::open(dir.path()).add(&[((id(1), id(2)), &a)], None);
+        let file = dir.path().join(FILE_NAME);
+        let mut text = std::fs::read_to_string(&file).unwrap();
+        text.push_str("{\"after\":\"zz\",\"before\":\"\",\"changed\":[]}\nnot json\n{\"after\":\"");
+        std::fs::write(&file, text).unwrap();
+        let store = DiffStore::open(dir.path());
+        assert_eq!(store.known.len(), 1);
+        assert_eq!(store.get(&(id(1), id(2))), Some(a.as_slice()));
+    }
+
+    #[test]
+    fn a_file_of_mostly_unused_lines_is_written_again_with_the_used_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = paths(&["content/a.md"]);
+        let old: Vec<(Pair, &[String])> = (0..100).map(|n| ((id(n), None), a.as_slice())).collect();
+        DiffStore::open(dir.path()).add(&old, None);
+        // A walk of the newest commits only appends: it does not know which
+        // of the older lines the history still needs.
+        DiffStore::open(dir.path()).add(&[((id(150), None), &a)], None);
+        let store = DiffStore::open(dir.path());
+        assert_eq!(store.lines, 101);
+        store.add(&[((id(200), id(201)), &a)], Some(&[(id(5), None)]));
+        let store = DiffStore::open(dir.path());
+        assert_eq!(store.lines, 2);
+        assert!(store.get(&(id(5), None)).is_some());
+        assert!(store.get(&(id(200), id(201))).is_some());
+        assert!(store.get(&(id(6), None)).is_none());
+    }
+
+    #[test]
+    fn a_folder_that_cannot_be_written_is_no_error() {
+        let store = DiffStore::open(Path::new("/nonexistent/retiment/git"));
+        assert!(store.known.is_empty());
+        store.add(&[((id(1), None), &paths(&["content/a.md"]))], None);
+    }
+}
