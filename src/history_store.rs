@@ -5,10 +5,12 @@
 //! the same pair; a build then diffs only the commits made since the last one.
 //!
 //! The file lives in the repository's git folder (shared by its worktrees,
-//! never committed, not under the site), one JSON object per line. It is only
-//! ever a shortcut: a file that is missing, unreadable, of another version
-//! or with damaged lines costs those diffs again, and a failed write is
-//! ignored (a read-only repository builds as before).
+//! never committed, not under the site), one JSON object per line, each with
+//! a checksum of its fields (git checks every object it reads by its id; a
+//! line read back is checked too). It is only ever a shortcut: a file that
+//! is missing, unreadable, of another version or with damaged lines costs
+//! those diffs again, and a failed write is ignored (a read-only repository
+//! builds as before).
 
 use gix::ObjectId;
 use std::collections::HashMap;
@@ -32,6 +34,22 @@ struct Line {
     /// The files that differ, with the content folder's name in front
     /// (`content/actions/1.1.7.md`).
     changed: Vec<String>,
+    /// `checksum` of the fields above.
+    check: String,
+}
+
+/// XXH3 (64 bits, hex) of a line's fields, each ended by a NUL (which no
+/// field holds).
+fn checksum(after: &str, before: &str, changed: &[String]) -> String {
+    let mut bytes = Vec::new();
+    for field in [after, before]
+        .into_iter()
+        .chain(changed.iter().map(String::as_str))
+    {
+        bytes.extend_from_slice(field.as_bytes());
+        bytes.push(0);
+    }
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes))
 }
 
 /// The diffs read from the file, and where to add new ones.
@@ -48,18 +66,21 @@ impl DiffStore {
     /// or the file cannot be read.
     pub fn open(common_dir: &Path) -> DiffStore {
         let path = common_dir.join(FILE_NAME);
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let bytes = std::fs::read(&path).unwrap_or_default();
         let mut store = DiffStore {
             path: Some(path),
             ..DiffStore::default()
         };
-        for line in text.lines() {
+        for line in bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
             store.lines += 1;
-            // A damaged line (a write cut short, an edit by hand) is skipped:
-            // its diff is made again.
-            let Ok(line) = serde_json::from_str::<Line>(line) else {
+            // A damaged line (a write cut short, a changed byte, an edit by
+            // hand) is skipped: its diff is made again.
+            let Ok(line) = serde_json::from_slice::<Line>(line) else {
                 continue;
             };
+            if line.check != checksum(&line.after, &line.before, &line.changed) {
+                continue;
+            }
             let (Ok(after), Ok(before)) = (parse_id(&line.after), parse_id(&line.before)) else {
                 continue;
             };
@@ -107,9 +128,11 @@ fn lines_of<'a>(pairs: impl Iterator<Item = (Pair, &'a [String])>) -> String {
     let hex = |id: Option<ObjectId>| id.map(|i| i.to_string()).unwrap_or_default();
     let mut text = String::new();
     for ((after, before), changed) in pairs {
+        let (after, before) = (hex(after), hex(before));
         let line = Line {
-            after: hex(after),
-            before: hex(before),
+            check: checksum(&after, &before, changed),
+            after,
+            before,
             changed: changed.to_vec(),
         };
         if let Ok(json) = serde_json::to_string(&line) {
@@ -165,13 +188,24 @@ mod tests {
 
     #[test]
     fn damaged_lines_are_skipped_and_the_others_kept() {
+        // A changed path, a bad id, a line that is no JSON, one that is not
+        // UTF-8, one cut short.
         let dir = tempfile::tempdir().unwrap();
         let a = paths(&["content/x.md"]);
         DiffStore::open(dir.path()).add(&[((id(1), id(2)), &a)], None);
         let file = dir.path().join(FILE_NAME);
         let mut text = std::fs::read_to_string(&file).unwrap();
-        text.push_str("{\"after\":\"zz\",\"before\":\"\",\"changed\":[]}\nnot json\n{\"after\":\"");
-        std::fs::write(&file, text).unwrap();
+        // The same pair again with a path changed: its checksum no longer fits.
+        let changed = text.replace("content/x.md", "content/y.md");
+        text.push_str(&changed);
+        let bad_id = checksum("zz", "", &[]);
+        text.push_str(&format!(
+            "{{\"after\":\"zz\",\"before\":\"\",\"changed\":[],\"check\":\"{bad_id}\"}}\n"
+        ));
+        text.push_str("not json\n");
+        let mut bytes = text.into_bytes();
+        bytes.extend_from_slice(b"\xff\xfe\n{\"after\":\"");
+        std::fs::write(&file, bytes).unwrap();
         let store = DiffStore::open(dir.path());
         assert_eq!(store.known.len(), 1);
         assert_eq!(store.get(&(id(1), id(2))), Some(a.as_slice()));
