@@ -130,17 +130,14 @@ fn walk(
     let (steps, stopped) = steps(repo, content, head, stop)?;
     let store = DiffStore::open(repo.common_dir());
     let pair = |step: &Step| (step.here, step.before);
-    let todo: Vec<&Step> = (steps.iter())
-        .filter(|s| store.get(&pair(s)).is_none())
-        .collect();
+    let (kept, todo): (Vec<&Step>, Vec<&Step>) =
+        (steps.iter()).partition(|s| store.get(&pair(s)).is_some());
     let made = diff_all(repo, &todo)?;
     let new: Vec<(Pair, &[String])> = (todo.iter().map(|s| pair(s)))
         .zip(made.iter().map(Vec::as_slice))
         .collect();
+    let used: Vec<Pair> = kept.iter().map(|s| pair(s)).collect();
     // A walk that met `stop` saw only the newest commits.
-    let used: Vec<Pair> = (steps.iter().map(pair))
-        .filter(|p| store.get(p).is_some())
-        .collect();
     store.add(&new, (!stopped).then_some(used.as_slice()));
     let made: HashMap<Pair, &[String]> = new.into_iter().collect();
     let mut history = History::default();
