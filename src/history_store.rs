@@ -59,6 +59,9 @@ pub struct DiffStore {
     known: HashMap<Pair, Vec<String>>,
     /// Lines in the file, read or not (a rewrite drops the ones no longer used).
     lines: usize,
+    /// The file ends inside a line (a write cut short): an append starts
+    /// with a line break, so that its first line is not joined to the damage.
+    cut_short: bool,
 }
 
 impl DiffStore {
@@ -69,6 +72,7 @@ impl DiffStore {
         let bytes = std::fs::read(&path).unwrap_or_default();
         let mut store = DiffStore {
             path: Some(path),
+            cut_short: bytes.last().is_some_and(|b| *b != b'\n'),
             ..DiffStore::default()
         };
         for line in bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
@@ -110,7 +114,8 @@ impl DiffStore {
             let text = lines_of(kept.chain(new.iter().copied()));
             rewrite(path, &text)
         } else {
-            append(path, &lines_of(new.iter().copied()))
+            let start = if self.cut_short { "\n" } else { "" };
+            append(path, &(start.to_string() + &lines_of(new.iter().copied())))
         };
         // Only a shortcut: a repository that cannot be written to builds as before.
         let _ = result;
@@ -209,6 +214,10 @@ mod tests {
         let store = DiffStore::open(dir.path());
         assert_eq!(store.known.len(), 1);
         assert_eq!(store.get(&(id(1), id(2))), Some(a.as_slice()));
+        // A line added after the cut-short one is read back whole.
+        store.add(&[((id(3), None), &a)], None);
+        let store = DiffStore::open(dir.path());
+        assert_eq!(store.get(&(id(3), None)), Some(a.as_slice()));
     }
 
     #[test]
