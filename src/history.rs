@@ -128,7 +128,7 @@ fn walk(
     stop: Option<gix::ObjectId>,
 ) -> Result<(History, bool), String> {
     let (steps, stopped) = steps(repo, content, head, stop)?;
-    let store = DiffStore::open(repo.common_dir());
+    let store = DiffStore::open(repo.common_dir(), content);
     let pair = |step: &Step| (step.here, step.before);
     let (kept, todo): (Vec<&Step>, Vec<&Step>) =
         (steps.iter()).partition(|s| store.get(&pair(s)).is_some());

@@ -18,8 +18,21 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The file's name; the number changes whenever what a diff lists does.
+/// The file's name (for a site at the root of its repository); the number
+/// changes whenever what a diff lists does.
 const FILE_NAME: &str = "retiment-history-v1.jsonl";
+
+/// The file of the content folder at `content` (its path in the repository,
+/// folder by folder): `FILE_NAME` for `content` at the root, else one named
+/// by a hash of the path, so that the sites of one repository never drop
+/// each other's lines when one of them rewrites its file.
+fn file_name(content: &[String]) -> String {
+    if content.len() == 1 && content[0] == "content" {
+        return FILE_NAME.to_string();
+    }
+    let hash = xxhash_rust::xxh3::xxh3_64(content.join("/").as_bytes());
+    format!("{}-{hash:016x}.jsonl", FILE_NAME.trim_end_matches(".jsonl"))
+}
 
 /// The two content folders of a commit and its parent (`None`: no folder).
 pub type Pair = (Option<ObjectId>, Option<ObjectId>);
@@ -65,10 +78,11 @@ pub struct DiffStore {
 }
 
 impl DiffStore {
-    /// The diffs kept in the git folder `common_dir`; none if there are none
-    /// or the file cannot be read.
-    pub fn open(common_dir: &Path) -> DiffStore {
-        let path = common_dir.join(FILE_NAME);
+    /// The diffs of the content folder at `content` (its path in the
+    /// repository) kept in the git folder `common_dir`; none if there are
+    /// none or the file cannot be read.
+    pub fn open(common_dir: &Path, content: &[String]) -> DiffStore {
+        let path = common_dir.join(file_name(content));
         let bytes = std::fs::read(&path).unwrap_or_default();
         let mut store = DiffStore {
             path: Some(path),
@@ -173,6 +187,11 @@ mod tests {
         Some(ObjectId::from_bytes_or_panic(&[n; 20]))
     }
 
+    /// The store of a site at the root of its repository.
+    fn open(dir: &Path) -> DiffStore {
+        DiffStore::open(dir, &paths(&["content"]))
+    }
+
     fn paths(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| s.to_string()).collect()
     }
@@ -182,9 +201,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = paths(&["content/actions/1.1.1.md"]);
         let b = paths(&["content/actions/1.1.2.md", "content/reports/2016.md"]);
-        DiffStore::open(dir.path()).add(&[((id(1), id(2)), &a)], None);
-        DiffStore::open(dir.path()).add(&[((id(3), None), &b)], None);
-        let store = DiffStore::open(dir.path());
+        open(dir.path()).add(&[((id(1), id(2)), &a)], None);
+        open(dir.path()).add(&[((id(3), None), &b)], None);
+        let store = open(dir.path());
         assert_eq!(store.get(&(id(1), id(2))), Some(a.as_slice()));
         assert_eq!(store.get(&(id(3), None)), Some(b.as_slice()));
         assert_eq!(store.get(&(id(2), id(1))), None, "a pair is ordered");
@@ -197,7 +216,7 @@ mod tests {
         // UTF-8, one cut short.
         let dir = tempfile::tempdir().unwrap();
         let a = paths(&["content/x.md"]);
-        DiffStore::open(dir.path()).add(&[((id(1), id(2)), &a)], None);
+        open(dir.path()).add(&[((id(1), id(2)), &a)], None);
         let file = dir.path().join(FILE_NAME);
         let mut text = std::fs::read_to_string(&file).unwrap();
         // The same pair again with a path changed: its checksum no longer fits.
@@ -211,12 +230,12 @@ mod tests {
         let mut bytes = text.into_bytes();
         bytes.extend_from_slice(b"\xff\xfe\n{\"after\":\"");
         std::fs::write(&file, bytes).unwrap();
-        let store = DiffStore::open(dir.path());
+        let store = open(dir.path());
         assert_eq!(store.known.len(), 1);
         assert_eq!(store.get(&(id(1), id(2))), Some(a.as_slice()));
         // A line added after the cut-short one is read back whole.
         store.add(&[((id(3), None), &a)], None);
-        let store = DiffStore::open(dir.path());
+        let store = open(dir.path());
         assert_eq!(store.get(&(id(3), None)), Some(a.as_slice()));
     }
 
@@ -225,14 +244,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = paths(&["content/a.md"]);
         let old: Vec<(Pair, &[String])> = (0..100).map(|n| ((id(n), None), a.as_slice())).collect();
-        DiffStore::open(dir.path()).add(&old, None);
+        open(dir.path()).add(&old, None);
         // A walk of the newest commits only appends: it does not know which
         // of the older lines the history still needs.
-        DiffStore::open(dir.path()).add(&[((id(150), None), &a)], None);
-        let store = DiffStore::open(dir.path());
+        open(dir.path()).add(&[((id(150), None), &a)], None);
+        let store = open(dir.path());
         assert_eq!(store.lines, 101);
         store.add(&[((id(200), id(201)), &a)], Some(&[(id(5), None)]));
-        let store = DiffStore::open(dir.path());
+        let store = open(dir.path());
         assert_eq!(store.lines, 2);
         assert!(store.get(&(id(5), None)).is_some());
         assert!(store.get(&(id(200), id(201))).is_some());
@@ -241,8 +260,26 @@ mod tests {
 
     #[test]
     fn a_folder_that_cannot_be_written_is_no_error() {
-        let store = DiffStore::open(Path::new("/nonexistent/retiment/git"));
+        let store = open(Path::new("/nonexistent/retiment/git"));
         assert!(store.known.is_empty());
         store.add(&[((id(1), None), &paths(&["content/a.md"]))], None);
+    }
+
+    #[test]
+    fn each_site_of_a_repository_keeps_its_own_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = paths(&["content/a.md"]);
+        let other = paths(&["plans", "metro", "content"]);
+        let many: Vec<(Pair, &[String])> =
+            (0..100).map(|n| ((id(n), None), a.as_slice())).collect();
+        DiffStore::open(dir.path(), &other).add(&many, None);
+        // The root site's walk of its whole history, far shorter, would
+        // rewrite a shared file without the other site's lines.
+        open(dir.path()).add(&[((id(200), None), &a)], Some(&[]));
+        let store = DiffStore::open(dir.path(), &other);
+        assert_eq!(store.lines, 100);
+        assert!(store.get(&(id(7), None)).is_some());
+        assert_eq!(open(dir.path()).lines, 1);
+        assert!(dir.path().join(FILE_NAME).exists());
     }
 }
