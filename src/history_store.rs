@@ -66,9 +66,8 @@ fn checksum(after: &str, before: &str, changed: &[String]) -> String {
 }
 
 /// The diffs read from the file, and where to add new ones.
-#[derive(Default)]
 pub struct DiffStore {
-    path: Option<PathBuf>,
+    path: PathBuf,
     known: HashMap<Pair, Vec<String>>,
     /// Lines in the file, read or not (a rewrite drops the ones no longer used).
     lines: usize,
@@ -85,9 +84,10 @@ impl DiffStore {
         let path = common_dir.join(file_name(content));
         let bytes = std::fs::read(&path).unwrap_or_default();
         let mut store = DiffStore {
-            path: Some(path),
+            path,
+            known: HashMap::new(),
+            lines: 0,
             cut_short: bytes.last().is_some_and(|b| *b != b'\n'),
-            ..DiffStore::default()
         };
         for line in bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
             store.lines += 1;
@@ -118,7 +118,6 @@ impl DiffStore {
     /// needs (history rewritten, branches gone), it is written again with
     /// the lines used and the new ones; otherwise the new lines are appended.
     pub fn add(&self, new: &[(Pair, &[String])], used: Option<&[Pair]>) {
-        let Some(path) = &self.path else { return };
         if new.is_empty() {
             return;
         }
@@ -126,10 +125,13 @@ impl DiffStore {
         let result = if let Some(used) = used {
             let kept = (used.iter()).filter_map(|p| self.known.get(p).map(|c| (*p, c.as_slice())));
             let text = lines_of(kept.chain(new.iter().copied()));
-            rewrite(path, &text)
+            rewrite(&self.path, &text)
         } else {
             let start = if self.cut_short { "\n" } else { "" };
-            append(path, &(start.to_string() + &lines_of(new.iter().copied())))
+            append(
+                &self.path,
+                &(start.to_string() + &lines_of(new.iter().copied())),
+            )
         };
         // Only a shortcut: a repository that cannot be written to builds as before.
         let _ = result;
