@@ -32,6 +32,16 @@ fn commit_all(dir: &Path, message: &str, date: &str) {
     git(dir, &["commit", "-q", "-m", message], date);
 }
 
+/// A new repository whose one commit ("first", at `date`) adds
+/// `content/actions/1.md`.
+fn repo_with_one_action(date: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    git(tmp.path(), &["init", "-q", "-b", "main"], date);
+    write(tmp.path(), "content/actions/1.md", "1");
+    commit_all(tmp.path(), "first", date);
+    tmp
+}
+
 fn write(dir: &Path, path: &str, text: &str) {
     let p = dir.join(path);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -156,12 +166,9 @@ fn every_kind_of_change_is_found_in_the_sorted_trees() {
 /// last commit was rewritten.
 #[test]
 fn the_kept_history_is_the_history_read_again() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
     let t = "2021-06-01T00:00:00Z";
-    git(dir, &["init", "-q", "-b", "main"], t);
-    write(dir, "content/actions/1.md", "1");
-    commit_all(dir, "first", t);
+    let tmp = repo_with_one_action(t);
+    let dir = tmp.path();
     let mut cache = retiment::history::HistoryCache::default();
     let read_both = |cache: &mut retiment::history::HistoryCache| {
         let kept = retiment::history::read_cached(dir, cache).unwrap().unwrap();
@@ -194,12 +201,9 @@ fn the_kept_history_is_the_history_read_again() {
 /// again and gives the same history.
 #[test]
 fn diffs_kept_between_builds_are_read_not_made_again() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
     let t = "2022-01-01T00:00:00Z";
-    git(dir, &["init", "-q", "-b", "main"], t);
-    write(dir, "content/actions/1.md", "1");
-    commit_all(dir, "first", t);
+    let tmp = repo_with_one_action(t);
+    let dir = tmp.path();
     write(dir, "content/actions/2.md", "2");
     commit_all(dir, "second", t);
     let read = || messages(&retiment::history::read(dir).unwrap().unwrap());
